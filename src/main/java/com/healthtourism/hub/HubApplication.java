@@ -1,0 +1,16 @@
+package com.healthtourism.hub;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class HubApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HubApplication.class, args);
+    }
+}
