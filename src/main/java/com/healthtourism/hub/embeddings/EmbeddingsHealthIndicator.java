@@ -1,0 +1,36 @@
+package com.healthtourism.hub.embeddings;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.stereotype.Component;
+
+/** Shown as {@code embeddings}: UP once the model has produced a vector of its dimension. */
+@Component("embeddingsHealthIndicator")
+public class EmbeddingsHealthIndicator extends AbstractHealthIndicator {
+
+    private final EmbeddingModel model;
+    private final String modelName;
+    private final AtomicReference<Integer> loadedDimension = new AtomicReference<>();
+
+    public EmbeddingsHealthIndicator(EmbeddingModel model, @Value("${hub.embeddings.model}") String modelName) {
+        super("embedding model check failed");
+        this.model = model;
+        this.modelName = modelName;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        var dimension = loadedDimension.updateAndGet(known ->
+                known != null ? known : model.embed("health check").content().dimension());
+        builder.withDetail("model", modelName).withDetail("dimension", dimension);
+        if (dimension == model.dimension()) {
+            builder.up();
+        } else {
+            builder.down().withDetail("reason", "the model answers vectors of another dimension");
+        }
+    }
+}

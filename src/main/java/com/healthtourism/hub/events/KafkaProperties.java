@@ -1,0 +1,7 @@
+package com.healthtourism.hub.events;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+@ConfigurationProperties("hub.kafka")
+public record KafkaProperties(String bootstrapServers) {
+}

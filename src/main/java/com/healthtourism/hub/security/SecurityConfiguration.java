@@ -1,0 +1,57 @@
+package com.healthtourism.hub.security;
+
+import java.util.Set;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * Who may call what: partners reach /webhooks (their signature is checked in the route), admins
+ * the admin API, ops the consoles and actuator; health and info are open for probes.
+ * Browsers get a login page, API clients a problem+json 401.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+public class SecurityConfiguration {
+
+    @Bean
+    InMemoryUserDetailsManager userDetailsService(HubUsers users) {
+        return users.userDetails();
+    }
+
+    @Bean
+    SecurityFilterChain hubSecurity(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+        var browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
+        browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
+        http
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/webhooks/**", "/error", "/login", "/logout").permitAll()
+                        .requestMatchers("/admin/**").hasRole(HubUsers.ADMIN)
+                        .requestMatchers("/ops/**", "/actuator/**").hasRole(HubUsers.OPS)
+                        .anyRequest().authenticated())
+                .formLogin(form -> form.permitAll())
+                .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+                .exceptionHandling(errors -> errors
+                        .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
+                        .defaultAuthenticationEntryPointFor(problems, AnyRequestMatcher.INSTANCE)
+                        .accessDeniedHandler(problems))
+                // JSON APIs are called with credentials per request, never from a form;
+                // the consoles (Hawtio, ops pages) keep CSRF protection through a readable cookie.
+                .csrf(csrf -> csrf
+                        .ignoringRequestMatchers("/webhooks/**", "/admin/**", "/api/**")
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()));
+        return http.build();
+    }
+}

@@ -1,0 +1,50 @@
+package com.healthtourism.hub.tenancy;
+
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one way the hub touches PostgreSQL. Each call is one transaction; the tenant is set with
+ * {@code set_config('app.tenant_id', ..., true)}, which PostgreSQL resets when the transaction ends,
+ * so a pooled connection never carries a tenant into the next transaction.
+ */
+@Component
+public class TenantTransactions {
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+
+    public TenantTransactions(JdbcClient jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** Runs {@code work} in a transaction that sees and writes only {@code tenantId}'s rows. */
+    public <T> T inTenant(UUID tenantId, Function<JdbcClient, T> work) {
+        Objects.requireNonNull(tenantId, "tenantId");
+        return transactions.execute(status -> {
+            setTenant(tenantId.toString());
+            return work.apply(jdbc);
+        });
+    }
+
+    /**
+     * Runs {@code work} in a transaction with no tenant: tenant-owned tables show no rows. For the
+     * tables that belong to no tenant (the tenant registry, job locks).
+     */
+    public <T> T withoutTenant(Function<JdbcClient, T> work) {
+        return transactions.execute(status -> {
+            setTenant("");
+            return work.apply(jdbc);
+        });
+    }
+
+    private void setTenant(String tenantId) {
+        jdbc.sql("SELECT set_config('app.tenant_id', ?, true)").param(tenantId).query(String.class).single();
+    }
+}

@@ -1,0 +1,42 @@
+package com.healthtourism.hub.vectors;
+
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.qdrant.client.QdrantClient;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.stereotype.Component;
+
+/** Shown as {@code qdrant}: UP when every collection of the design exists. */
+@Component("qdrantHealthIndicator")
+public class QdrantHealthIndicator extends AbstractHealthIndicator {
+
+    private static final long TIMEOUT_SECONDS = 2;
+
+    private final QdrantClient qdrant;
+    private final VectorCollections collections;
+
+    public QdrantHealthIndicator(QdrantClient qdrant, VectorCollections collections) {
+        super("Qdrant health check failed");
+        this.qdrant = qdrant;
+        this.collections = collections;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) throws Exception {
+        var missing = new ArrayList<String>();
+        for (var collection : collections.collections()) {
+            if (!qdrant.collectionExistsAsync(collection.name()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                missing.add(collection.name());
+            }
+        }
+        builder.withDetail("collections", collections.collections().stream().map(VectorCollection::name).toList())
+                .withDetail("vectorSize", collections.vectorSize());
+        if (missing.isEmpty()) {
+            builder.up();
+        } else {
+            builder.down().withDetail("missing", missing);
+        }
+    }
+}
