@@ -36,7 +36,7 @@ public class SecurityConfiguration {
         http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-                        .requestMatchers("/webhooks/**", "/error", "/login", "/logout").permitAll()
+                        .requestMatchers("/webhooks/**", "/error", "/login", "/logout", "/favicon.ico").permitAll()
                         .requestMatchers("/admin/**").hasRole(HubUsers.ADMIN)
                         .requestMatchers("/ops/**", "/actuator/**").hasRole(HubUsers.OPS)
                         .anyRequest().authenticated())
@@ -46,10 +46,12 @@ public class SecurityConfiguration {
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
                         .defaultAuthenticationEntryPointFor(problems, AnyRequestMatcher.INSTANCE)
                         .accessDeniedHandler(problems))
-                // JSON APIs are called with credentials per request, never from a form;
-                // the consoles (Hawtio, ops pages) keep CSRF protection through a readable cookie.
+                // JSON APIs are called with credentials per request, never from a form. Hawtio's Jolokia
+                // client sends no CSRF token; the session cookie is SameSite=Strict, so no other site
+                // can ride on an ops session. The ops pages keep CSRF protection through a readable cookie.
                 .csrf(csrf -> csrf
-                        .ignoringRequestMatchers("/webhooks/**", "/admin/**", "/api/**")
+                        .ignoringRequestMatchers("/webhooks/**", "/admin/**", "/api/**",
+                                "/actuator/hawtio/jolokia/**", "/actuator/jolokia/**")
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()));
         return http.build();

@@ -26,17 +26,22 @@ public class QdrantHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) throws Exception {
         var missing = new ArrayList<String>();
+        var otherSize = new ArrayList<String>();
         for (var collection : collections.collections()) {
             if (!qdrant.collectionExistsAsync(collection.name()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 missing.add(collection.name());
+            } else if (qdrant.getCollectionInfoAsync(collection.name()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .getConfig().getParams().getVectorsConfig().getParams().getSize() != collections.vectorSize()) {
+                otherSize.add(collection.name());
             }
         }
         builder.withDetail("collections", collections.collections().stream().map(VectorCollection::name).toList())
                 .withDetail("vectorSize", collections.vectorSize());
-        if (missing.isEmpty()) {
+        if (missing.isEmpty() && otherSize.isEmpty()) {
             builder.up();
         } else {
-            builder.down().withDetail("missing", missing);
+            // A collection of another vector size would fail every search with this model.
+            builder.down().withDetail("missing", missing).withDetail("otherVectorSize", otherSize);
         }
     }
 }

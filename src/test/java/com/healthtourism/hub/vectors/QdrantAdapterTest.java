@@ -112,6 +112,16 @@ class QdrantAdapterTest {
     }
 
     @Test
+    void healthIsDownWhenACollectionHasAnotherVectorSize() throws Exception {
+        new VectorCollections(client, new FixedDimensionModel(1536)).ensure();
+
+        var health = new QdrantHealthIndicator(client, new VectorCollections(client, miniLm)).health();
+
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails().get("otherVectorSize")).asList().hasSize(3);
+    }
+
+    @Test
     void searchNeverReturnsAnotherTenantsVectors() throws Exception {
         new VectorCollections(client, miniLm).ensure();
         var tenantA = UUID.randomUUID();
