@@ -2,18 +2,25 @@ package com.healthtourism.hub.security;
 
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+import com.healthtourism.hub.idempotency.AdminIdempotency;
+import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
 
 /**
  * Who may call what: partners reach /webhooks (their signature is checked in the route), admins
@@ -29,8 +36,18 @@ public class SecurityConfiguration {
         return users.userDetails();
     }
 
+    /**
+     * Partner webhooks carry no login: their signature is verified in the intake route. Keeping them
+     * out of the security filter chain entirely saves its cost on the hub's busiest path.
+     */
     @Bean
-    SecurityFilterChain hubSecurity(HttpSecurity http, ProblemSecurityHandlers problems) throws Exception {
+    WebSecurityCustomizer webhooksOutsideTheLogin() {
+        return web -> web.ignoring().requestMatchers("/webhooks/**");
+    }
+
+    @Bean
+    SecurityFilterChain hubSecurity(HttpSecurity http, ProblemSecurityHandlers problems,
+                                    AdminIdempotency idempotency, ObjectMapper json) throws Exception {
         var browser = new MediaTypeRequestMatcher(MediaType.TEXT_HTML);
         browser.setIgnoredMediaTypes(Set.of(MediaType.ALL));
         http
@@ -38,10 +55,16 @@ public class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/webhooks/**", "/error", "/login", "/logout", "/favicon.ico").permitAll()
                         .requestMatchers("/admin/**").hasRole(HubUsers.ADMIN)
+                        // A message's raw payload and replays are admin-only; ops may search and read metadata.
+                        .requestMatchers(HttpMethod.GET, "/ops/tenants/*/messages/*/payload").hasRole(HubUsers.ADMIN)
+                        .requestMatchers(HttpMethod.POST, "/ops/tenants/*/messages/replay",
+                                "/ops/tenants/*/messages/*/replay").hasRole(HubUsers.ADMIN)
                         .requestMatchers("/ops/**", "/actuator/**").hasRole(HubUsers.OPS)
                         .anyRequest().authenticated())
                 .formLogin(form -> form.permitAll())
                 .httpBasic(basic -> basic.authenticationEntryPoint(problems))
+                // After authorization, so the key is scoped to the operator who sent it.
+                .addFilterAfter(new IdempotencyKeyFilter(idempotency, json), AuthorizationFilter.class)
                 .exceptionHandling(errors -> errors
                         .defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login"), browser)
                         .defaultAuthenticationEntryPointFor(problems, AnyRequestMatcher.INSTANCE)
@@ -50,7 +73,7 @@ public class SecurityConfiguration {
                 // client sends no CSRF token; the session cookie is SameSite=Strict, so no other site
                 // can ride on an ops session. The ops pages keep CSRF protection through a readable cookie.
                 .csrf(csrf -> csrf
-                        .ignoringRequestMatchers("/webhooks/**", "/admin/**", "/api/**",
+                        .ignoringRequestMatchers("/webhooks/**", "/admin/**", "/api/**", "/ops/tenants/**",
                                 "/actuator/hawtio/jolokia/**", "/actuator/jolokia/**")
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()));

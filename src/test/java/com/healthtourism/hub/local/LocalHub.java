@@ -13,7 +13,13 @@ public final class LocalHub {
     private LocalHub() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        for (var arg : args) {
+            if (arg.startsWith("--backends-only=")) {
+                BackendsOnly.run(java.nio.file.Path.of(arg.substring("--backends-only=".length())));
+                return;
+            }
+        }
         var application = new SpringApplication(HubApplication.class);
         application.setAdditionalProfiles("local");
         application.addInitializers(new LocalBackendsInitializer(LocalBackends.Mode.LOCAL));

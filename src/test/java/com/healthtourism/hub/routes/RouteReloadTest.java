@@ -14,6 +14,7 @@ import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
@@ -21,6 +22,8 @@ import com.healthtourism.hub.local.HubTest;
 
 /** Local mode's promise: editing a route file changes the running route, without a restart. */
 @HubTest
+// closed after its class: a context of its own would otherwise keep running the outbox relay on the shared database
+@DirtiesContext
 class RouteReloadTest {
 
     private static final Path ROUTES = copyOfTheRoutes();

@@ -1,0 +1,100 @@
+package com.healthtourism.hub.events;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a mapping's output ({@code type}, {@code subject}, optional {@code time}, {@code data}) into a CloudEvent
+ * and chooses where it goes: topic {@code hub.<family>}, key {@code tenant:subject}. Called from the outbox routes
+ * as {@code cloudEvents}.
+ */
+@Component("cloudEvents")
+public class CloudEvents {
+
+    static final int MAX_SUBJECT_LENGTH = 200;
+    private static final Pattern TYPE = Pattern.compile("[a-z]+\\.[a-z_]+");
+    private static final String SOURCE_PREFIX = "/partners/";
+
+    private final ObjectMapper json;
+
+    public CloudEvents(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** Whether a mapping produced an event at all; a mapping yields nothing for an input that is no business event. */
+    public boolean yieldsEvent(String mappingOutput) {
+        return mappingOutput != null && !mappingOutput.isBlank() && !"null".equals(mappingOutput.strip());
+    }
+
+    /** @throws MappingFailure if the output is not an object with a hub event type and a subject */
+    public OutgoingEvent build(EventOrigin origin, String mappingOutput) {
+        var mapped = parse(mappingOutput);
+        var type = requiredText(mapped, "type");
+        if (!TYPE.matcher(type).matches()) {
+            throw new MappingFailure("mapping output 'type' is not a hub event type (family.name)");
+        }
+        var family = EventFamily.of(type)
+                .orElseThrow(() -> new MappingFailure("mapping output 'type' names no hub event family"));
+        var subject = requiredText(mapped, "subject");
+        if (subject.length() > MAX_SUBJECT_LENGTH) {
+            throw new MappingFailure("mapping output 'subject' is longer than " + MAX_SUBJECT_LENGTH);
+        }
+        var data = mapped.get("data");
+        if (data != null && !data.isObject()) {
+            throw new MappingFailure("mapping output 'data' is not an object");
+        }
+        var event = new CloudEvent(CloudEvent.SPEC_VERSION, origin.messageId().toString(), SOURCE_PREFIX + origin.source(),
+                type, subject, time(mapped, origin), "application/json", origin.tenantId().toString(),
+                data == null ? json.createObjectNode() : data);
+        return new OutgoingEvent(family.topic(), origin.tenantId() + ":" + subject, event.id(), type, write(event));
+    }
+
+    private JsonNode parse(String mappingOutput) {
+        try {
+            var node = json.readTree(mappingOutput);
+            if (node == null || !node.isObject()) {
+                throw new MappingFailure("mapping output is not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new MappingFailure("mapping output is not JSON");
+        }
+    }
+
+    private static String requiredText(JsonNode mapped, String field) {
+        var value = mapped.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new MappingFailure("mapping output has no '" + field + "'");
+        }
+        return value.asText();
+    }
+
+    /** The partner's time of the event when the mapping gives one, else when the hub received the message. */
+    private static String time(JsonNode mapped, EventOrigin origin) {
+        var time = mapped.get("time");
+        if (time == null || time.isNull()) {
+            return origin.receivedAt().withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        }
+        try {
+            return OffsetDateTime.parse(time.asText()).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        } catch (DateTimeParseException e) {
+            throw new MappingFailure("mapping output 'time' is not an RFC 3339 timestamp");
+        }
+    }
+
+    private String write(CloudEvent event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a CloudEvent could not be written as JSON", e);
+        }
+    }
+}

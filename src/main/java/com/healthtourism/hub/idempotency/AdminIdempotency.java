@@ -1,0 +1,111 @@
+package com.healthtourism.hub.idempotency;
+
+import java.time.Duration;
+
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import com.healthtourism.hub.tenancy.TenantTransactions;
+
+/**
+ * The store behind X-Idempotency-Key on admin and ops writes (table admin_idempotency): one row per
+ * operator and key, claimed atomically before the request runs and completed with its response.
+ * Keys are kept as sha-256 hex, never as sent. A row still running after {@code staleAfter} (its
+ * request died with its instance) or older than {@code retention} may be claimed afresh.
+ */
+@Component("adminIdempotency")
+public class AdminIdempotency {
+
+    private final TenantTransactions transactions;
+    private final Duration retention;
+    private final Duration staleAfter;
+
+    public AdminIdempotency(TenantTransactions transactions,
+                            @Value("${hub.idempotency.retention}") Duration retention,
+                            @Value("${hub.idempotency.stale-after}") Duration staleAfter) {
+        this.transactions = transactions;
+        this.retention = retention;
+        this.staleAfter = staleAfter;
+    }
+
+    /** What a request carrying a key should do. */
+    public sealed interface Claim {
+        /** The key is this request's: run it, then {@link #complete} or {@link #release}. */
+        record Claimed() implements Claim { }
+
+        /** The same request ran before: answer with its response. */
+        record Replay(int status, String contentType, byte[] body) implements Claim { }
+
+        /** The key was used for another request. */
+        record Mismatch() implements Claim { }
+
+        /** The first request with this key has not finished yet. */
+        record InProgress() implements Claim { }
+    }
+
+    public Claim claim(String principal, String keyHash, String requestHash) {
+        return transactions.withoutTenant(db -> {
+            // Either a fresh row, or taking over one whose request died or whose retention ran out.
+            int claimed = db.sql("""
+                            INSERT INTO admin_idempotency (principal, key_hash, request_hash) VALUES (?, ?, ?)
+                            ON CONFLICT (principal, key_hash) DO UPDATE
+                                SET request_hash = EXCLUDED.request_hash, status = NULL, content_type = NULL,
+                                    response_body = NULL, created_at = now()
+                                WHERE admin_idempotency.created_at < now() - CAST(? AS interval)
+                                   OR (admin_idempotency.status IS NULL
+                                       AND admin_idempotency.created_at < now() - CAST(? AS interval))""")
+                    .params(principal, keyHash, requestHash, interval(retention), interval(staleAfter))
+                    .update();
+            if (claimed == 1) {
+                return new Claim.Claimed();
+            }
+            return db.sql("""
+                            SELECT request_hash, status, content_type, response_body FROM admin_idempotency
+                            WHERE principal = ? AND key_hash = ?""")
+                    .params(principal, keyHash)
+                    .query((rs, row) -> {
+                        if (!rs.getString("request_hash").equals(requestHash)) {
+                            return (Claim) new Claim.Mismatch();
+                        }
+                        int status = rs.getInt("status");
+                        return rs.wasNull() ? new Claim.InProgress()
+                                : new Claim.Replay(status, rs.getString("content_type"), rs.getBytes("response_body"));
+                    })
+                    .optional()
+                    // Released between our insert and select: the key is free again, but another request
+                    // is about to take it; telling this one to retry is the honest answer.
+                    .orElseGet(Claim.InProgress::new);
+        });
+    }
+
+    /** Stores the response of the claimed request for replays. */
+    public void complete(String principal, String keyHash, int status, String contentType, byte[] body) {
+        transactions.withoutTenant(db -> db.sql("""
+                        UPDATE admin_idempotency SET status = ?, content_type = ?, response_body = ?
+                        WHERE principal = ? AND key_hash = ? AND status IS NULL""")
+                .params(status, contentType, body, principal, keyHash).update());
+    }
+
+    /** Frees the key (the request failed on the server's side) so the client may retry with it. */
+    public void release(String principal, String keyHash) {
+        transactions.withoutTenant(db -> db.sql(
+                        "DELETE FROM admin_idempotency WHERE principal = ? AND key_hash = ? AND status IS NULL")
+                .params(principal, keyHash).update());
+    }
+
+    /**
+     * Deletes rows past their retention; returns how many, or null when another hub instance holds
+     * the lock and sweeps instead.
+     */
+    @SchedulerLock(name = "admin-idempotency-sweep", lockAtMostFor = "PT10M")
+    public Integer sweep() {
+        return transactions.withoutTenant(db -> db.sql(
+                        "DELETE FROM admin_idempotency WHERE created_at < now() - CAST(? AS interval)")
+                .param(interval(retention)).update());
+    }
+
+    private static String interval(Duration duration) {
+        return duration.toMillis() + " milliseconds";
+    }
+}

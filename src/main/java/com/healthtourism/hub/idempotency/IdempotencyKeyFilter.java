@@ -1,0 +1,145 @@
+package com.healthtourism.hub.idempotency;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+import com.healthtourism.hub.problems.Problems;
+import com.healthtourism.hub.web.BufferedBodyRequest;
+
+/**
+ * X-Idempotency-Key on admin and ops writes: the first request with a key runs and its response
+ * (status below 500) is kept; the same request again gets that response back with
+ * {@code Idempotent-Replayed: true}; another request with the key is a 422; a repeat while the
+ * first is still running is a 409. Keys are per operator, so it runs after Spring Security.
+ * Not a bean on purpose: it belongs only in the security filter chain, not in the servlet chain too.
+ */
+public class IdempotencyKeyFilter extends OncePerRequestFilter {
+
+    public static final String KEY_HEADER = "X-Idempotency-Key";
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final int MAX_KEY_LENGTH = 255;
+    private static final int MAX_BODY_BYTES = 1 << 20;
+
+    private final AdminIdempotency store;
+    private final ObjectMapper json;
+
+    public IdempotencyKeyFilter(AdminIdempotency store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        var path = request.getRequestURI().substring(request.getContextPath().length());
+        return !WRITES.contains(request.getMethod())
+                || !(path.startsWith("/admin/") || path.startsWith("/ops/"))
+                || request.getHeader(KEY_HEADER) == null;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        var authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || authentication instanceof AnonymousAuthenticationToken) {
+            chain.doFilter(request, response);
+            return;
+        }
+        var key = request.getHeader(KEY_HEADER);
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+            problem(response, HttpStatus.BAD_REQUEST, KEY_HEADER + " must be 1 to " + MAX_KEY_LENGTH + " characters");
+            return;
+        }
+        var body = readBody(request);
+        if (body == null) {
+            problem(response, HttpStatus.PAYLOAD_TOO_LARGE, "a request with " + KEY_HEADER + " may carry at most "
+                    + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        var principal = authentication.getName();
+        var keyHash = DigestUtils.sha256Hex(key);
+        var requestHash = requestHash(request, body);
+
+        var claim = store.claim(principal, keyHash, requestHash);
+        if (claim instanceof AdminIdempotency.Claim.Claimed) {
+            runAndKeep(new BufferedBodyRequest(request, body), response, chain, principal, keyHash);
+        } else if (claim instanceof AdminIdempotency.Claim.Replay replay) {
+            replay(response, replay);
+        } else if (claim instanceof AdminIdempotency.Claim.Mismatch) {
+            problem(response, HttpStatus.UNPROCESSABLE_ENTITY, KEY_HEADER + " was already used for a different request");
+        } else {
+            problem(response, HttpStatus.CONFLICT, "a request with this " + KEY_HEADER + " is still running; retry later");
+        }
+    }
+
+    private static void replay(HttpServletResponse response, AdminIdempotency.Claim.Replay replay) throws IOException {
+        response.setStatus(replay.status());
+        response.setHeader(REPLAYED_HEADER, "true");
+        if (replay.contentType() != null) {
+            response.setContentType(replay.contentType());
+        }
+        if (replay.body() != null) {
+            response.setContentLength(replay.body().length);
+            response.getOutputStream().write(replay.body());
+        }
+    }
+
+    private void runAndKeep(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                            String principal, String keyHash) throws ServletException, IOException {
+        var captured = new ContentCachingResponseWrapper(response);
+        try {
+            chain.doFilter(request, captured);
+        } catch (ServletException | IOException | RuntimeException e) {
+            store.release(principal, keyHash);
+            throw e;
+        }
+        if (captured.getStatus() < 500) {
+            store.complete(principal, keyHash, captured.getStatus(), captured.getContentType(),
+                    captured.getContentAsByteArray());
+        } else {
+            store.release(principal, keyHash);
+        }
+        captured.copyBodyToResponse();
+    }
+
+    /** Method, path, query and body: a retry of the same request hashes the same. */
+    private static String requestHash(HttpServletRequest request, byte[] body) {
+        var head = request.getMethod() + "\n" + request.getRequestURI() + "\n"
+                + (request.getQueryString() == null ? "" : request.getQueryString()) + "\n";
+        var all = new ByteArrayOutputStream(head.length() + body.length);
+        all.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+        all.writeBytes(body);
+        return DigestUtils.sha256Hex(all.toByteArray());
+    }
+
+    /** The whole body, or null if it is larger than allowed. */
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            return BufferedBodyRequest.readAtMost(in, MAX_BODY_BYTES);
+        }
+    }
+
+    private void problem(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), Problems.problem(status, detail, KEY_HEADER));
+    }
+}

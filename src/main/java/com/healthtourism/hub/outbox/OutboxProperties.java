@@ -1,0 +1,21 @@
+package com.healthtourism.hub.outbox;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The outbox relay's numbers ({@code hub.outbox.*}): a claim takes up to {@code batchSize} rows of each of up to
+ * {@code maxTenants} tenants and holds them for {@code lease}; a failed publish holds a tenant's rows back for
+ * {@code backoffInitial}, doubling per attempt up to {@code backoffMax}.
+ */
+@ConfigurationProperties("hub.outbox")
+public record OutboxProperties(int batchSize, int maxTenants, Duration lease, Duration backoffInitial, Duration backoffMax) {
+
+    /** The hold-back after a failed publish of a row claimed {@code attempts} times. */
+    public Duration backoff(int attempts) {
+        var doublings = Math.min(Math.max(attempts - 1, 0), 30);
+        var delay = backoffInitial.multipliedBy(1L << doublings);
+        return delay.compareTo(backoffMax) > 0 ? backoffMax : delay;
+    }
+}

@@ -1,0 +1,184 @@
+package com.healthtourism.hub.outbox;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.dashjoin.jsonata.JException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import com.healthtourism.hub.crypto.CipherFailure;
+import com.healthtourism.hub.crypto.FieldCipher;
+import com.healthtourism.hub.events.MappingFailure;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.webhooks.InboundMessages;
+
+/**
+ * The outbox relay's database side, called from the {@code routes/outbox-*.yaml} routes as {@code outboxRelay}: claims
+ * due rows with a lease, decrypts their message bodies, and settles each row as published, unmapped or failed, or
+ * holds it back after a failed publish.
+ *
+ * <p>Order: a tenant's rows are claimed only up to its first row that is not due (leased by a relay that is still
+ * working on it, or held back after a failed publish), and one relay at a time claims a tenant's rows. So events
+ * keep the order in which their messages were stored, per tenant and therefore per aggregate, while Kafka is away.
+ */
+@Component("outboxRelay")
+public class OutboxRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final int MAX_ERROR_LENGTH = 300;
+
+    private static final String CLAIM = """
+            WITH claimed AS (
+                UPDATE outbox o SET available_at = now() + make_interval(secs => ?), attempts = o.attempts + 1
+                WHERE o.id IN (
+                    SELECT id FROM outbox
+                    WHERE available_at <= now()
+                      AND id < coalesce((SELECT min(id) FROM outbox WHERE available_at > now()), 9223372036854775807)
+                    ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING o.id, o.message_id, o.attempts
+            ), counted AS (
+                UPDATE inbound_messages m SET attempts = m.attempts + 1
+                FROM claimed c WHERE m.tenant_id = ? AND m.id = c.message_id
+                RETURNING m.id, m.source, m.event_type, m.received_at, m.body
+            )
+            SELECT c.id AS outbox_id, c.message_id, c.attempts, m.source, m.event_type, m.received_at, m.body
+            FROM claimed c JOIN counted m ON m.id = c.message_id
+            ORDER BY c.id""";
+
+    private final TenantTransactions transactions;
+    private final FieldCipher cipher;
+    private final OutboxProperties properties;
+    private final MeterRegistry meters;
+
+    public OutboxRelay(TenantTransactions transactions, FieldCipher cipher, OutboxProperties properties, MeterRegistry meters) {
+        this.transactions = transactions;
+        this.cipher = cipher;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    /** Claims the due rows of the tenants with work due, each tenant in its own transaction. */
+    public OutboxBatch claim() {
+        var tenants = transactions.withoutTenant(db -> db.sql("SELECT tenant_id FROM outbox_tenants_due(?)")
+                .param(properties.maxTenants()).query(UUID.class).list());
+        var batches = new ArrayList<TenantBatch>();
+        var limitReached = tenants.size() >= properties.maxTenants();
+        for (var tenant : tenants) {
+            var entries = claim(tenant);
+            if (!entries.isEmpty()) {
+                batches.add(new TenantBatch(tenant, entries));
+            }
+            limitReached |= entries.size() >= properties.batchSize();
+        }
+        // nothing claimed (every due tenant held back) is never "full": the relay waits for the timer
+        return new OutboxBatch(List.copyOf(batches), limitReached && !batches.isEmpty());
+    }
+
+    private List<OutboxEntry> claim(UUID tenant) {
+        return transactions.inTenant(tenant, db -> {
+            // one claimer per tenant at a time (released at commit), so two relays cannot interleave its rows
+            var mine = db.sql("SELECT pg_try_advisory_xact_lock(hashtext('outbox-claim'), hashtext(?))")
+                    .param(tenant.toString()).query(Boolean.class).single();
+            if (!mine) {
+                return List.of();
+            }
+            return db.sql(CLAIM)
+                    .params(properties.lease().toMillis() / 1000.0, properties.batchSize(), tenant)
+                    .query((rs, n) -> new OutboxEntry(rs.getLong("outbox_id"), tenant, rs.getObject("message_id", UUID.class),
+                            rs.getString("source"), rs.getString("event_type"),
+                            rs.getObject("received_at", OffsetDateTime.class), rs.getInt("attempts"), rs.getBytes("body")))
+                    .list();
+        });
+    }
+
+    /** The message's raw body as the partner sent it. */
+    public String body(OutboxEntry entry) {
+        var context = InboundMessages.bodyContext(entry.tenantId(), entry.messageId());
+        return new String(cipher.decrypt(entry.encryptedBody(), context), StandardCharsets.UTF_8);
+    }
+
+    /** Its event is on Kafka: the row leaves the outbox. */
+    public void published(OutboxEntry entry) {
+        settle(entry, "published", null);
+    }
+
+    /** No mapping for its event type (or the mapping yields no event for it): nothing to publish. */
+    public void unmapped(OutboxEntry entry) {
+        settle(entry, "unmapped", null);
+        Counter.builder("hub.webhooks.unmapped").description("inbound messages with no hub event")
+                .tag("source", entry.source()).register(meters).increment();
+    }
+
+    /**
+     * Its mapping failed after its retries. The one place where a message leaves the relay for good with an error:
+     * the approval queue takes it from here.
+     */
+    public void failed(OutboxEntry entry, Exception error) {
+        var reason = describe(error);
+        settle(entry, "failed", reason);
+        Counter.builder("hub.webhooks.failed").description("inbound messages whose mapping failed")
+                .tag("source", entry.source()).register(meters).increment();
+        log.warn("message {} of tenant {} ({} {}) failed: {}", entry.messageId(), entry.tenantId(), entry.source(),
+                entry.eventType(), reason);
+    }
+
+    /**
+     * Publishing failed: the tenant's rows of this batch that are still in the outbox wait for the backoff of the
+     * most-tried one, and stay in order behind it.
+     */
+    public void postpone(TenantBatch batch, Exception error) {
+        var attempts = batch.entries().stream().mapToInt(OutboxEntry::attempts).max().orElse(1);
+        var backoff = properties.backoff(attempts);
+        var ids = batch.entries().stream().map(OutboxEntry::outboxId).toArray(Long[]::new);
+        var reason = describe(error);
+        transactions.inTenant(batch.tenantId(), db -> db.sql("""
+                        UPDATE outbox SET available_at = now() + make_interval(secs => ?), last_error = ?
+                        WHERE id = ANY(?)""")
+                .params(backoff.toMillis() / 1000.0, reason, ids).update());
+        log.warn("publishing for tenant {} failed (attempt {}), retrying in {}: {}", batch.tenantId(), attempts, backoff, reason);
+    }
+
+    private void settle(OutboxEntry entry, String status, String error) {
+        transactions.inTenant(entry.tenantId(), db -> {
+            db.sql("DELETE FROM outbox WHERE id = ?").param(entry.outboxId()).update();
+            return db.sql("""
+                            UPDATE inbound_messages
+                            SET status = CAST(? AS inbound_message_status), error = ?,
+                                published_at = CASE WHEN ? = 'published' THEN now() ELSE published_at END
+                            WHERE id = ?""")
+                    .params(status, error, status, entry.messageId()).update();
+        });
+    }
+
+    /**
+     * A short reason without PII: our own failures say which field is wrong, never its value; a JSONata error
+     * gives its code only (its message may quote the payload); anything else its type and, for the transport, its message.
+     */
+    static String describe(Throwable error) {
+        for (var cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MappingFailure || cause instanceof CipherFailure) {
+                return truncate(cause.getMessage());
+            }
+            if (cause instanceof JException jsonata) {
+                return "mapping error: JSONata " + jsonata.getError();
+            }
+        }
+        var root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        var kafka = root.getClass().getName().startsWith("org.apache.kafka.");
+        return truncate(root.getClass().getSimpleName() + (kafka && root.getMessage() != null ? ": " + root.getMessage() : ""));
+    }
+
+    private static String truncate(String reason) {
+        return reason.length() <= MAX_ERROR_LENGTH ? reason : reason.substring(0, MAX_ERROR_LENGTH);
+    }
+}

@@ -1,0 +1,238 @@
+package com.healthtourism.hub.webhooks;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
+import org.springframework.stereotype.Component;
+
+import com.healthtourism.hub.crypto.FieldCipher;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+
+/**
+ * Makes accepted deliveries durable: each becomes an inbound_messages row (body encrypted, bound to
+ * tenant and message) and an outbox row in the same transaction, and {@link #store} returns only
+ * after that transaction committed. Deliveries that arrive together are committed together (group
+ * commit): a few writer threads each take what is waiting, up to {@code hub.webhooks.max-batch}, and
+ * write one tenant's share per transaction, so many concurrent partners cost a few commits, not one
+ * each. A repeat of a stored event, even one in the same batch or in a concurrent transaction, is
+ * resolved by the UNIQUE (tenant_id, source, dedupe_key) key to the first message's id.
+ */
+@Component("inbox")
+public class DurableInbox implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DurableInbox.class);
+    private static final long STORE_TIMEOUT_SECONDS = 30;
+
+    private static final String INSERT = """
+            WITH incoming AS (
+                SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::timestamptz[])
+                    WITH ORDINALITY AS m(id, source, event_type, partner_event_id, dedupe_key, headers, body, received_at, ord)
+            ), inserted AS (
+                INSERT INTO inbound_messages (id, tenant_id, source, event_type, partner_event_id, dedupe_key, headers, body, received_at)
+                SELECT id, ?, source, event_type, partner_event_id, dedupe_key, headers::jsonb, body, received_at
+                FROM incoming ORDER BY ord
+                ON CONFLICT (tenant_id, source, dedupe_key) DO NOTHING
+                RETURNING id, tenant_id
+            ), queued AS (
+                INSERT INTO outbox (tenant_id, message_id) SELECT tenant_id, id FROM inserted
+                RETURNING message_id
+            )
+            SELECT message_id FROM queued""";
+
+    private static final String FIRST_DELIVERIES = """
+            SELECT m.source || ':' || m.dedupe_key AS identity, m.id FROM inbound_messages m
+            JOIN unnest(?::text[], ?::text[]) AS d(source, dedupe_key) ON m.source = d.source AND m.dedupe_key = d.dedupe_key
+            WHERE m.tenant_id = ?""";
+
+    private record Pending(Delivery delivery, UUID id, byte[] body, String headers, CompletableFuture<Stored> done) {
+    }
+
+    private record Stored(UUID id, boolean duplicate) {
+    }
+
+    private final TenantTransactions transactions;
+    private final FieldCipher cipher;
+    private final ObjectMapper json;
+    private final WebhookProperties properties;
+    private final BlockingQueue<Pending> waiting;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running;
+
+    public DurableInbox(TenantTransactions transactions, FieldCipher cipher, ObjectMapper json,
+                        WebhookProperties properties) {
+        this.transactions = transactions;
+        this.cipher = cipher;
+        this.json = json;
+        this.properties = properties;
+        this.waiting = new ArrayBlockingQueue<>(Math.max(1024, properties.maxBatch() * properties.writers() * 16));
+    }
+
+    /**
+     * Stores the delivery and its outbox row, or finds the message it repeats; returns once committed.
+     * Fails with the storage's exception (the route answers 503) when PostgreSQL cannot commit.
+     */
+    public void store(@ExchangeProperty("delivery") Delivery delivery) {
+        var id = UUID.randomUUID();
+        var body = cipher.encrypt(delivery.rawBody(), InboundMessages.bodyContext(delivery.tenantId(), id));
+        var pending = new Pending(delivery, id, body, StoredHeaders.json(json, delivery.headers()), new CompletableFuture<>());
+        if (!running || !waiting.offer(pending)) {
+            throw new WebhookRejected(HttpStatus.SERVICE_UNAVAILABLE, "intake is busy, retry later",
+                    Map.of("Retry-After", "1"));
+        }
+        try {
+            var stored = pending.done().get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            delivery.stored(stored.id(), stored.duplicate());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new WebhookRejected(HttpStatus.SERVICE_UNAVAILABLE, "storage is slow, retry later",
+                    Map.of("Retry-After", "5"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookRejected(HttpStatus.SERVICE_UNAVAILABLE, "shutting down, retry later",
+                    Map.of("Retry-After", "5"));
+        }
+    }
+
+    private void writeLoop() {
+        var batch = new ArrayList<Pending>(properties.maxBatch());
+        while (running || !waiting.isEmpty()) {
+            try {
+                var first = waiting.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                waiting.drainTo(batch, properties.maxBatch() - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        var byTenant = new LinkedHashMap<UUID, List<Pending>>();
+        for (var pending : batch) {
+            byTenant.computeIfAbsent(pending.delivery().tenantId(), t -> new ArrayList<>()).add(pending);
+        }
+        byTenant.forEach((tenantId, pendings) -> {
+            try {
+                var results = transactions.inTenant(tenantId, db -> insert(db, tenantId, pendings));
+                for (int i = 0; i < pendings.size(); i++) {
+                    pendings.get(i).done().complete(results.get(i));
+                }
+            } catch (RuntimeException e) {
+                pendings.forEach(p -> p.done().completeExceptionally(e));
+            }
+        });
+    }
+
+    private List<Stored> insert(JdbcClient db, UUID tenantId, List<Pending> pendings) {
+        int n = pendings.size();
+        var ids = new UUID[n];
+        var sources = new String[n];
+        var types = new String[n];
+        var partnerIds = new String[n];
+        var keys = new String[n];
+        var headers = new String[n];
+        var bodies = new byte[n][];
+        var received = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            var p = pendings.get(i);
+            var identity = p.delivery().identity();
+            ids[i] = p.id();
+            sources[i] = p.delivery().source();
+            types[i] = identity.eventType();
+            partnerIds[i] = identity.partnerEventId();
+            keys[i] = identity.dedupeKey();
+            headers[i] = p.headers();
+            bodies[i] = p.body();
+            received[i] = Timestamp.from(p.delivery().receivedAt());
+        }
+        var inserted = new HashSet<>(db.sql(INSERT)
+                .params(new SqlArrayValue("uuid", (Object[]) ids), new SqlArrayValue("text", (Object[]) sources),
+                        new SqlArrayValue("text", (Object[]) types), new SqlArrayValue("text", (Object[]) partnerIds),
+                        new SqlArrayValue("text", (Object[]) keys), new SqlArrayValue("text", (Object[]) headers),
+                        new SqlArrayValue("bytea", (Object[]) bodies), new SqlArrayValue("timestamptz", (Object[]) received),
+                        tenantId)
+                .query(UUID.class).list());
+        Map<String, UUID> first = new HashMap<>();
+        if (inserted.size() < n) {
+            db.sql(FIRST_DELIVERIES)
+                    .params(new SqlArrayValue("text", (Object[]) sources), new SqlArrayValue("text", (Object[]) keys), tenantId)
+                    .query((row, i) -> first.put(row.getString("identity"), row.getObject("id", UUID.class)))
+                    .list();
+        }
+        var results = new ArrayList<Stored>(n);
+        for (int i = 0; i < n; i++) {
+            results.add(inserted.contains(ids[i]) ? new Stored(ids[i], false)
+                    : new Stored(first.get(sources[i] + ":" + keys[i]), true));
+        }
+        return results;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        for (int i = 0; i < properties.writers(); i++) {
+            var writer = new Thread(this::writeLoop, "webhook-writer-" + i);
+            writer.setDaemon(true);
+            writer.start();
+            writers.add(writer);
+        }
+    }
+
+    /** Stops after the web server (phase): what was accepted into the queue is still committed. */
+    @Override
+    public void stop() {
+        running = false;
+        for (var writer : writers) {
+            try {
+                writer.join(TimeUnit.SECONDS.toMillis(STORE_TIMEOUT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+}

@@ -1,0 +1,74 @@
+package com.healthtourism.hub.webhooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.ExchangeProperty;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.springframework.stereotype.Component;
+
+/**
+ * The partner's own identity of an event, which makes a retried delivery recognisable: Stripe's
+ * event id, iyzico's event type + payment + token + status, Standard Webhooks' webhook-id, else the
+ * sender's X-Idempotency-Key, else the body's hash. The dedupe key is its SHA-256; tenant and
+ * source scope it in storage.
+ */
+@Component("eventIdentity")
+public class EventIdentity {
+
+    /**
+     * @param eventType      the partner's event type, or null when it names none
+     * @param partnerEventId the partner's id of the event (its identity without the scheme prefix)
+     * @param dedupeKey      SHA-256 hex of the identity
+     */
+    public record Identity(String eventType, String partnerEventId, String dedupeKey) {
+    }
+
+    public void identify(@ExchangeProperty("delivery") Delivery delivery) {
+        delivery.identity(of(delivery.partnerSource().scheme(), delivery.body(), delivery.headers(), delivery.rawBody()));
+    }
+
+    Identity of(String scheme, JsonNode body, java.util.Map<String, String> headers, byte[] rawBody) {
+        String type;
+        String id;
+        switch (scheme) {
+            case "stripe" -> {
+                type = text(body, "type");
+                id = text(body, "id");
+            }
+            case "iyzico" -> {
+                type = text(body, "iyziEventType");
+                var payment = text(body, "iyziPaymentId") != null ? text(body, "iyziPaymentId") : text(body, "paymentId");
+                id = type == null || payment == null ? null
+                        : String.join(":", type, payment, orEmpty(text(body, "token")), orEmpty(text(body, "status")));
+            }
+            case "standard-webhooks" -> {
+                type = text(body, "type");
+                id = headers.get("webhook-id");
+            }
+            default -> {
+                type = text(body, "type") != null ? text(body, "type") : headers.get("x-event-type");
+                id = null;
+            }
+        }
+        if (id == null || id.isEmpty()) {
+            var key = headers.get("x-idempotency-key");
+            id = key != null && !key.isBlank() ? "key:" + key : "sha256:" + DigestUtils.sha256Hex(rawBody);
+        }
+        return new Identity(truncate(type, 200), truncate(id, 500), DigestUtils.sha256Hex(id));
+    }
+
+    private static String text(JsonNode body, String field) {
+        if (body == null) {
+            return null;
+        }
+        var node = body.get(field);
+        return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,76 @@
+package com.healthtourism.hub.webhooks;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a verified body: JSON (application/json or +json), or the form encoding some partners post
+ * (application/x-www-form-urlencoded), read into an object of its fields. Anything else is 415; a
+ * body that does not parse, or is not an object, is 400.
+ */
+@Component("payloads")
+public class Payloads {
+
+    private final ObjectMapper json;
+
+    public Payloads(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public void parse(@ExchangeProperty("delivery") Delivery delivery) {
+        delivery.body(read(delivery.header("content-type"), delivery.rawBody()));
+    }
+
+    JsonNode read(String contentType, byte[] body) {
+        var type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        var semicolon = type.indexOf(';');
+        var mediaType = (semicolon < 0 ? type : type.substring(0, semicolon)).strip();
+        if (mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"))) {
+            return object(body);
+        }
+        if (mediaType.equals("application/x-www-form-urlencoded")) {
+            return form(body);
+        }
+        throw new WebhookRejected(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "the body must be application/json (or the partner's form encoding)");
+    }
+
+    private JsonNode object(byte[] body) {
+        try {
+            var node = json.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new WebhookRejected(HttpStatus.BAD_REQUEST, "the body must be a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new WebhookRejected(HttpStatus.BAD_REQUEST, "the body is not valid JSON");
+        }
+    }
+
+    private JsonNode form(byte[] body) {
+        var fields = json.createObjectNode();
+        var text = new String(body, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            throw new WebhookRejected(HttpStatus.BAD_REQUEST, "the form body is empty");
+        }
+        try {
+            for (var pair : text.split("&")) {
+                var eq = pair.indexOf('=');
+                var name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                var value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                fields.put(name, value);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new WebhookRejected(HttpStatus.BAD_REQUEST, "the form body is not valid");
+        }
+        return fields;
+    }
+}

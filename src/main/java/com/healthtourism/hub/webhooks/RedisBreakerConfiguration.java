@@ -1,0 +1,28 @@
+package com.healthtourism.hub.webhooks;
+
+import java.time.Duration;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * One circuit breaker for every Redis call on the intake path (the routes' circuitBreaker EIPs
+ * share it by name): once Redis fails, the intake stops waiting on it for a while, limits fail
+ * open and de-duplication relies on PostgreSQL alone.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RedisBreakerConfiguration {
+
+    @Bean
+    CircuitBreaker redisCircuitBreaker() {
+        return CircuitBreaker.of("redis", CircuitBreakerConfig.custom()
+                .slidingWindowSize(20)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .build());
+    }
+}

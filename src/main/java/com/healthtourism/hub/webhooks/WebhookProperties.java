@@ -1,0 +1,30 @@
+package com.healthtourism.hub.webhooks;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits and tuning of webhook intake (hub.webhooks.*). Tenants override the rate limits in their
+ * settings: {@code webhookRateLimitPerMinute}.
+ *
+ * @param maxBody            largest body accepted; a longer one is answered 413 without reading it all
+ * @param globalPerMinute    requests per client IP per minute across all tenants (rate:global:{ip})
+ * @param perMinute          default requests per tenant, client IP and source per minute (rate:{tenant}:{ip}:{route})
+ * @param idempotencyTtl     how long Redis remembers a delivery (idem:{tenant}:{hash}); PostgreSQL keeps it for good
+ * @param sourceCacheTtl     how long a source's settings are cached in memory
+ * @param writers            threads that commit accepted messages (each commit may hold many messages)
+ * @param maxBatch           most messages in one commit
+ */
+@ConfigurationProperties("hub.webhooks")
+public record WebhookProperties(
+        @DefaultValue("1MB") DataSize maxBody,
+        @DefaultValue("12000") int globalPerMinute,
+        @DefaultValue("6000") int perMinute,
+        @DefaultValue("1h") Duration idempotencyTtl,
+        @DefaultValue("5s") Duration sourceCacheTtl,
+        @DefaultValue("4") int writers,
+        @DefaultValue("64") int maxBatch) {
+}

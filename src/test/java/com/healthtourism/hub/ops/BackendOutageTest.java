@@ -1,0 +1,156 @@
+package com.healthtourism.hub.ops;
+
+import static com.healthtourism.hub.webhooks.WebhookClient.stripeEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.healthtourism.hub.local.HubTest;
+import com.healthtourism.hub.local.LocalBackends;
+import com.healthtourism.hub.local.OwnerDatabase;
+import com.healthtourism.hub.local.TcpProxy;
+import com.healthtourism.hub.webhooks.WebhookClient;
+
+/**
+ * The hub with PostgreSQL and Redis each behind a proxy the test can cut: readiness follows the
+ * database, intake answers 503 and stores nothing while PostgreSQL is away, and keeps accepting
+ * (limits open, de-duplication in PostgreSQL) while Redis is away.
+ */
+@HubTest
+@DirtiesContext
+class BackendOutageTest {
+
+    private static TcpProxy postgres;
+    private static TcpProxy redis;
+
+    @DynamicPropertySource
+    static void throughCuttableProxies(DynamicPropertyRegistry registry) {
+        var backends = LocalBackends.start(LocalBackends.Mode.TEST, name -> System.getenv(name) != null);
+        var db = URI.create(((String) backends.get("spring.datasource.url")).substring("jdbc:".length()));
+        postgres = new TcpProxy(db.getHost(), db.getPort()).start();
+        registry.add("spring.datasource.url",
+                () -> "jdbc:postgresql://" + postgres.host() + ":" + postgres.port() + db.getPath());
+        var cache = URI.create((String) backends.get("spring.data.redis.url"));
+        redis = new TcpProxy(cache.getHost(), cache.getPort()).start();
+        registry.add("spring.data.redis.url", () -> "redis://" + redis.host() + ":" + redis.port() + cache.getPath());
+        registry.add("spring.data.redis.timeout", () -> "500ms");
+    }
+
+    @AfterAll
+    static void closeProxies() {
+        postgres.close();
+        redis.close();
+    }
+
+    @Autowired
+    TestRestTemplate http;
+    @LocalServerPort
+    int port;
+    @Autowired
+    Environment environment;
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void readinessFollowsTheDatabase() {
+        assertThat(http.getForEntity("/actuator/health/readiness", Map.class).getStatusCode()).isEqualTo(HttpStatus.OK);
+
+        postgres.cut();
+        try {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var readiness = http.getForEntity("/actuator/health/readiness", Map.class);
+                assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                assertThat(readiness.getBody()).containsEntry("status", "DOWN");
+            });
+        } finally {
+            postgres.restore();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(http.getForEntity("/actuator/health/readiness", Map.class).getStatusCode())
+                        .isEqualTo(HttpStatus.OK));
+    }
+
+    @Test
+    void intakeAnswers503WhilePostgresIsUnreachableAndStoresNothing() {
+        var partner = new WebhookClient(port);
+        var tenant = partner.tenantWithSources(Map.of());
+        var event = "evt_" + UUID.randomUUID().toString().replace("-", "");
+        var body = stripeEvent(event, "payment_intent.succeeded");
+
+        postgres.cut();
+        WebhookClient.Answer refused;
+        try {
+            refused = partner.stripe(tenant, body);
+        } finally {
+            postgres.restore();
+        }
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.header("Retry-After")).isNotBlank();
+        assertThat(messagesFor(tenant)).isZero();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(partner.stripe(tenant, body).status()).isEqualTo(202));
+        assertThat(messagesFor(tenant)).isOne();
+    }
+
+    @Test
+    void intakeKeepsAcceptingAndDeduplicatingWithoutRedis() {
+        var partner = new WebhookClient(port);
+        var tenant = partner.tenantWithSources(Map.of("webhookRateLimitPerMinute", 2));
+        var failOpenBefore = failOpenCount();
+
+        redis.cut();
+        try {
+            var first = stripeEvent("evt_" + UUID.randomUUID().toString().replace("-", ""), "payment_intent.succeeded");
+            var accepted = partner.stripe(tenant, first);
+            assertThat(accepted.status()).isEqualTo(202);
+            for (int i = 0; i < 3; i++) {
+                assertThat(partner.stripe(tenant, stripeEvent("evt_" + UUID.randomUUID().toString().replace("-", ""),
+                        "payment_intent.succeeded")).status()).as("limits fail open").isEqualTo(202);
+            }
+            var repeat = partner.stripe(tenant, first);
+            assertThat(repeat.status()).isEqualTo(200);
+            assertThat(repeat.body().get("id").asText()).isEqualTo(accepted.body().get("id").asText());
+        } finally {
+            redis.restore();
+        }
+        assertThat(messagesFor(tenant)).isEqualTo(4);
+        assertThat(failOpenCount()).isGreaterThanOrEqualTo(failOpenBefore + 4);
+    }
+
+    private double failOpenCount() {
+        var counter = meters.find("hub.webhooks.ratelimit.failopen").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private int messagesFor(UUID tenant) {
+        try (var db = OwnerDatabase.connect(environment);
+             var query = db.prepareStatement("SELECT count(*) FROM inbound_messages WHERE tenant_id = ?")) {
+            query.setObject(1, tenant);
+            try (var row = query.executeQuery()) {
+                row.next();
+                return row.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package com.healthtourism.hub.outbox;
+
+import static com.healthtourism.hub.outbox.OutboxFixtures.consumer;
+import static com.healthtourism.hub.outbox.OutboxFixtures.createTenant;
+import static com.healthtourism.hub.outbox.OutboxFixtures.header;
+import static com.healthtourism.hub.outbox.OutboxFixtures.message;
+import static com.healthtourism.hub.outbox.OutboxFixtures.poll;
+import static com.healthtourism.hub.outbox.OutboxFixtures.sample;
+import static com.healthtourism.hub.outbox.OutboxFixtures.storeMessage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+
+import com.healthtourism.hub.crypto.FieldCipher;
+import com.healthtourism.hub.local.HubTest;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+
+/** The relay's promise: a stored message becomes one CloudEvent on its family's topic, or is settled without one. */
+@HubTest
+class OutboxRelayTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @Autowired
+    TestRestTemplate http;
+
+    @Autowired
+    TenantTransactions transactions;
+
+    @Autowired
+    FieldCipher cipher;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Value("${hub.kafka.bootstrap-servers}")
+    String bootstrapServers;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void aStoredMessageBecomesOneCloudEventKeyedByTenantAndSubject() throws Exception {
+        var tenant = createTenant(http);
+        try (var consumer = consumer(bootstrapServers, "hub.payment")) {
+            var id = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
+                    sample("stripe/payment_intent.succeeded"));
+
+            var records = poll(consumer, record -> id.toString().equals(header(record, "ce_id")),
+                    seen -> !seen.isEmpty(), DEADLINE);
+
+            assertThat(records).hasSize(1);
+            var record = records.get(0);
+            assertThat(record.topic()).isEqualTo("hub.payment");
+            assertThat(record.key()).isEqualTo(tenant + ":pi_3OqLx2LkdIwHu7ix0Xk1bQ9a");
+            assertThat(header(record, "ce_type")).isEqualTo("payment.succeeded");
+            assertThat(header(record, "content-type")).isEqualTo("application/cloudevents+json");
+            var event = json.readTree(record.value());
+            assertThat(event.get("specversion").asText()).isEqualTo("1.0");
+            assertThat(event.get("id").asText()).isEqualTo(id.toString());
+            assertThat(event.get("source").asText()).isEqualTo("/partners/stripe");
+            assertThat(event.get("type").asText()).isEqualTo("payment.succeeded");
+            assertThat(event.get("subject").asText()).isEqualTo("pi_3OqLx2LkdIwHu7ix0Xk1bQ9a");
+            assertThat(event.get("tenantid").asText()).isEqualTo(tenant.toString());
+            assertThat(event.get("time").asText()).isEqualTo("2024-03-14T09:21:10Z");
+            assertThat(event.get("data").get("amount").asInt()).isEqualTo(250000);
+            assertThat(record.value()).doesNotContain("jenny.rosen@example.com", "Jenny Rosen", "_secret_", "Unter den Linden");
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            var settled = message(transactions, tenant, storedIdOf(tenant));
+            assertThat(settled).containsEntry("status", "published").containsEntry("queued", 0L);
+            assertThat(settled.get("published_at")).isNotNull();
+        });
+    }
+
+    @Test
+    void anEventTypeWithoutMappingIsUnmappedAndCounted() {
+        var tenant = createTenant(http);
+        var before = unmappedCount();
+
+        var id = storeMessage(transactions, cipher, tenant, "stripe", "customer.created",
+                "{\"id\":\"evt_1\",\"type\":\"customer.created\",\"data\":{\"object\":{\"id\":\"cus_1\",\"email\":\"a@example.com\"}}}");
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(message(transactions, tenant, id))
+                .containsEntry("status", "unmapped").containsEntry("queued", 0L).containsEntry("error", null));
+        assertThat(unmappedCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aMappingThatYieldsNoSubjectFailsWithAShortReason() {
+        var tenant = createTenant(http);
+
+        var id = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
+                "{\"id\":\"evt_2\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"object\":\"payment_intent\"}}}");
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(message(transactions, tenant, id))
+                .containsEntry("status", "failed").containsEntry("queued", 0L)
+                .containsEntry("error", "mapping output has no 'subject'"));
+    }
+
+    private UUID storedIdOf(UUID tenant) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT id FROM inbound_messages").query(UUID.class).single());
+    }
+
+    private double unmappedCount() {
+        var counter = meters.find("hub.webhooks.unmapped").tag("source", "stripe").counter();
+        return counter == null ? 0 : counter.count();
+    }
+}

@@ -1,0 +1,71 @@
+package com.healthtourism.hub.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class EventIdentityTest {
+
+    private final EventIdentity identity = new EventIdentity();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private JsonNode body(String text) throws Exception {
+        return json.readTree(text);
+    }
+
+    @Test
+    void stripeEventsAreKnownByTheirEventId() throws Exception {
+        var a = identity.of("stripe", body("{\"id\":\"evt_1\",\"type\":\"charge.refunded\",\"created\":1}"), Map.of(), new byte[] {1});
+        var b = identity.of("stripe", body("{\"id\":\"evt_1\",\"type\":\"charge.refunded\",\"created\":2}"), Map.of(), new byte[] {2});
+
+        assertThat(a.eventType()).isEqualTo("charge.refunded");
+        assertThat(a.partnerEventId()).isEqualTo("evt_1");
+        assertThat(a.dedupeKey()).isEqualTo(b.dedupeKey()).hasSize(64);
+    }
+
+    @Test
+    void iyzicoNotificationsAreKnownByTypePaymentTokenAndStatus() throws Exception {
+        var success = identity.of("iyzico", body("{\"iyziEventType\":\"CHECKOUT_FORM_AUTH\",\"iyziPaymentId\":\"22483975\","
+                + "\"token\":\"tok\",\"status\":\"SUCCESS\",\"iyziEventTime\":1}"), Map.of(), new byte[0]);
+        var retried = identity.of("iyzico", body("{\"iyziEventType\":\"CHECKOUT_FORM_AUTH\",\"iyziPaymentId\":\"22483975\","
+                + "\"token\":\"tok\",\"status\":\"SUCCESS\",\"iyziEventTime\":2}"), Map.of(), new byte[0]);
+        var failure = identity.of("iyzico", body("{\"iyziEventType\":\"CHECKOUT_FORM_AUTH\",\"iyziPaymentId\":\"22483975\","
+                + "\"token\":\"tok\",\"status\":\"FAILURE\"}"), Map.of(), new byte[0]);
+
+        assertThat(success.dedupeKey()).isEqualTo(retried.dedupeKey()).isNotEqualTo(failure.dedupeKey());
+        assertThat(success.partnerEventId()).isEqualTo("CHECKOUT_FORM_AUTH:22483975:tok:SUCCESS");
+    }
+
+    @Test
+    void standardWebhooksAreKnownByWebhookId() throws Exception {
+        var a = identity.of("standard-webhooks", body("{\"type\":\"case.updated\"}"), Map.of("webhook-id", "msg_1"), new byte[] {1});
+        var b = identity.of("standard-webhooks", body("{\"type\":\"case.updated\",\"x\":1}"), Map.of("webhook-id", "msg_1"), new byte[] {2});
+
+        assertThat(a.dedupeKey()).isEqualTo(b.dedupeKey());
+        assertThat(a.eventType()).isEqualTo("case.updated");
+    }
+
+    @Test
+    void otherwiseTheIdempotencyKeyAndThenTheBodyHash() throws Exception {
+        var keyed = identity.of("hmac-sha256", body("{}"), Map.of("x-idempotency-key", "k1"), "a".getBytes(StandardCharsets.UTF_8));
+        var keyedAgain = identity.of("hmac-sha256", body("{}"), Map.of("x-idempotency-key", "k1"), "b".getBytes(StandardCharsets.UTF_8));
+        var hashed = identity.of("hmac-sha256", body("{}"), Map.of(), "a".getBytes(StandardCharsets.UTF_8));
+        var hashedOther = identity.of("hmac-sha256", body("{}"), Map.of(), "b".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(keyed.dedupeKey()).isEqualTo(keyedAgain.dedupeKey());
+        assertThat(hashed.dedupeKey()).isNotEqualTo(hashedOther.dedupeKey()).isNotEqualTo(keyed.dedupeKey());
+    }
+
+    @Test
+    void aStripeEventWithoutIdFallsBackRatherThanCollapsingIntoOne() throws Exception {
+        var a = identity.of("stripe", body("{\"type\":\"x\"}"), Map.of(), "a".getBytes(StandardCharsets.UTF_8));
+        var b = identity.of("stripe", body("{\"type\":\"x\"}"), Map.of(), "b".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(a.dedupeKey()).isNotEqualTo(b.dedupeKey());
+    }
+}

@@ -1,0 +1,107 @@
+package com.healthtourism.hub.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import com.healthtourism.hub.web.BufferedBodyRequest;
+
+/** The intake's small rules, without a server: limits, media types, stored headers, body size. */
+class IntakeRulesTest {
+
+    private final WebhookProperties properties = new WebhookProperties(DataSize.ofMegabytes(1), 100, 10,
+            Duration.ofHours(1), Duration.ofSeconds(5), 1, 8);
+
+    private Delivery delivery(Integer tenantLimit) {
+        var delivery = new Delivery(UUID.randomUUID(), "stripe", "10.0.0.1", Map.of(), new byte[0], Instant.now());
+        delivery.partnerSource(new PartnerSource(delivery.tenantId(), "stripe", "stripe", List.of("s"), List.of("f"),
+                true, Duration.ofMinutes(5), tenantLimit, null, null));
+        return delivery;
+    }
+
+    @Test
+    void theTighterWindowBindsAndItsExhaustionIs429() {
+        var limits = new RateLimits(null, properties, new SimpleMeterRegistry());
+        var delivery = delivery(null);
+
+        var within = limits.status(delivery, 50, 4, 42);
+        assertThat(within).isEqualTo(new RateLimitStatus(10, 6, 42, false, true));
+
+        delivery.rateLimit(limits.status(delivery, 101, 4, 42));
+        assertThatThrownBy(() -> limits.enforce(delivery)).isInstanceOfSatisfying(WebhookRejected.class, e -> {
+            assertThat(e.status().value()).isEqualTo(429);
+            assertThat(e.headers()).containsEntry("Retry-After", "42").containsEntry("RateLimit-Limit", "100")
+                    .containsEntry("RateLimit-Remaining", "0");
+        });
+    }
+
+    @Test
+    void aTenantsOwnLimitReplacesTheDefault() {
+        var limits = new RateLimits(null, properties, new SimpleMeterRegistry());
+
+        assertThat(limits.status(delivery(3), 1, 4, 60).exceeded()).isTrue();
+        assertThat(limits.status(delivery(null), 1, 4, 60).exceeded()).isFalse();
+    }
+
+    @Test
+    void failingOpenIsCounted() {
+        var meters = new SimpleMeterRegistry();
+        var limits = new RateLimits(null, properties, meters);
+        var delivery = delivery(null);
+
+        limits.failOpen(delivery);
+        limits.enforce(delivery);
+
+        assertThat(meters.counter("hub.webhooks.ratelimit.failopen").count()).isEqualTo(1);
+    }
+
+    @Test
+    void jsonAndFormBodiesAreReadOtherMediaTypesAreRefused() {
+        var payloads = new Payloads(new ObjectMapper());
+
+        assertThat(payloads.read("application/json; charset=utf-8", "{\"a\":1}".getBytes()).get("a").asInt()).isEqualTo(1);
+        assertThat(payloads.read("application/cloudevents+json", "{\"a\":1}".getBytes()).has("a")).isTrue();
+        assertThat(payloads.read("application/x-www-form-urlencoded", "token=a%20b&status=SUCCESS".getBytes())
+                .get("token").asText()).isEqualTo("a b");
+        assertThatThrownBy(() -> payloads.read("text/plain", "{}".getBytes()))
+                .isInstanceOfSatisfying(WebhookRejected.class, e -> assertThat(e.status().value()).isEqualTo(415));
+        assertThatThrownBy(() -> payloads.read(null, "{}".getBytes()))
+                .isInstanceOfSatisfying(WebhookRejected.class, e -> assertThat(e.status().value()).isEqualTo(415));
+        assertThatThrownBy(() -> payloads.read("application/json", "[1,2]".getBytes()))
+                .isInstanceOfSatisfying(WebhookRejected.class, e -> assertThat(e.status().value()).isEqualTo(400));
+        assertThatThrownBy(() -> payloads.read("application/json", "{\"a\":".getBytes()))
+                .isInstanceOfSatisfying(WebhookRejected.class, e -> assertThat(e.status().value()).isEqualTo(400));
+    }
+
+    @Test
+    void storedHeadersKeepNoCredentials() {
+        var kept = StoredHeaders.withoutCredentials(Map.of("Content-Type", "application/json", "Stripe-Signature", "t=1,v1=x",
+                "Authorization", "Bearer x", "Cookie", "a=b", "X-Api-Key", "k", "webhook-id", "msg_1",
+                "X-Idempotency-Key", "idem-1", "X-IYZ-SIGNATURE-V3", "abc"));
+
+        assertThat(kept).containsOnlyKeys("content-type", "webhook-id", "x-idempotency-key");
+    }
+
+    @Test
+    void aBodyIsReadUpToTheLimitAndNoFurther() throws Exception {
+        var exact = BufferedBodyRequest.readAtMost(new ByteArrayInputStream(new byte[10]), 10);
+        var over = BufferedBodyRequest.readAtMost(new ByteArrayInputStream(new byte[11]), 10);
+
+        assertThat(exact).hasSize(10);
+        assertThat(over).isNull();
+        assertThat(BufferedBodyRequest.readAtMost(new ByteArrayInputStream("é".getBytes(StandardCharsets.UTF_8)), 10))
+                .isEqualTo("é".getBytes(StandardCharsets.UTF_8));
+    }
+}
