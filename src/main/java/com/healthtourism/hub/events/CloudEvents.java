@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -55,6 +56,18 @@ public class CloudEvents {
                 type, subject, time(mapped, origin), "application/json", origin.tenantId().toString(),
                 data == null ? json.createObjectNode() : data);
         return new OutgoingEvent(family.topic(), origin.tenantId() + ":" + subject, event.id(), type, write(event));
+    }
+
+    /**
+     * An event the hub raises itself, such as {@code approval.required}: a fresh id, source {@code /hub/<component>},
+     * the time now, keyed tenant:subject like every other event.
+     */
+    public OutgoingEvent raised(UUID tenantId, String component, String type, String subject, JsonNode data) {
+        var family = EventFamily.of(type).orElseThrow(() -> new IllegalArgumentException("no hub event family: " + type));
+        var event = new CloudEvent(CloudEvent.SPEC_VERSION, UUID.randomUUID().toString(), "/hub/" + component, type,
+                subject, OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                "application/json", tenantId.toString(), data);
+        return new OutgoingEvent(family.topic(), tenantId + ":" + subject, event.id(), type, write(event));
     }
 
     private JsonNode parse(String mappingOutput) {

@@ -1,22 +1,25 @@
 package com.healthtourism.hub.outbox;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.dashjoin.jsonata.JException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import com.healthtourism.hub.approvals.FailureSummary;
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.crypto.FieldCipher;
-import com.healthtourism.hub.events.MappingFailure;
+import com.healthtourism.hub.events.OutgoingEvent;
 import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.webhooks.InboundMessageSearch;
 import com.healthtourism.hub.webhooks.InboundMessages;
 
 /**
@@ -32,7 +35,6 @@ import com.healthtourism.hub.webhooks.InboundMessages;
 public class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    private static final int MAX_ERROR_LENGTH = 300;
 
     private static final String CLAIM = """
             WITH claimed AS (
@@ -42,23 +44,27 @@ public class OutboxRelay {
                     WHERE available_at <= now()
                       AND id < coalesce((SELECT min(id) FROM outbox WHERE available_at > now()), 9223372036854775807)
                     ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING o.id, o.message_id, o.attempts
+                RETURNING o.id, o.message_id, o.attempts, o.event_topic, o.event_key, o.event_id, o.event_type, o.event_json
             ), counted AS (
                 UPDATE inbound_messages m SET attempts = m.attempts + 1
                 FROM claimed c WHERE m.tenant_id = ? AND m.id = c.message_id
                 RETURNING m.id, m.source, m.event_type, m.received_at, m.body
             )
-            SELECT c.id AS outbox_id, c.message_id, c.attempts, m.source, m.event_type, m.received_at, m.body
-            FROM claimed c JOIN counted m ON m.id = c.message_id
+            SELECT c.id AS outbox_id, c.message_id, c.attempts, m.source, m.event_type, m.received_at, m.body,
+                   c.event_topic, c.event_key, c.event_id, c.event_type AS ready_type, c.event_json
+            FROM claimed c LEFT JOIN counted m ON m.id = c.message_id
             ORDER BY c.id""";
 
     private final TenantTransactions transactions;
     private final FieldCipher cipher;
     private final OutboxProperties properties;
     private final MeterRegistry meters;
+    private final InboundMessageSearch messages;
 
-    public OutboxRelay(TenantTransactions transactions, FieldCipher cipher, OutboxProperties properties, MeterRegistry meters) {
+    public OutboxRelay(TenantTransactions transactions, FieldCipher cipher, OutboxProperties properties, MeterRegistry meters,
+                       InboundMessageSearch messages) {
         this.transactions = transactions;
+        this.messages = messages;
         this.cipher = cipher;
         this.properties = properties;
         this.meters = meters;
@@ -93,15 +99,35 @@ public class OutboxRelay {
                     .params(properties.lease().toMillis() / 1000.0, properties.batchSize(), tenant)
                     .query((rs, n) -> new OutboxEntry(rs.getLong("outbox_id"), tenant, rs.getObject("message_id", UUID.class),
                             rs.getString("source"), rs.getString("event_type"),
-                            rs.getObject("received_at", OffsetDateTime.class), rs.getInt("attempts"), rs.getBytes("body")))
+                            rs.getObject("received_at", OffsetDateTime.class), rs.getInt("attempts"), rs.getBytes("body"),
+                            readyEvent(rs)))
                     .list();
         });
+    }
+
+    /** A row the hub wrote with its event complete (approval.*), or null for an inbound message still to be mapped. */
+    private static OutgoingEvent readyEvent(ResultSet rs) throws SQLException {
+        var json = rs.getString("event_json");
+        return json == null ? null : new OutgoingEvent(rs.getString("event_topic"), rs.getString("event_key"),
+                rs.getString("event_id"), rs.getString("ready_type"), json);
     }
 
     /** The message's raw body as the partner sent it. */
     public String body(OutboxEntry entry) {
         var context = InboundMessages.bodyContext(entry.tenantId(), entry.messageId());
         return new String(cipher.decrypt(entry.encryptedBody(), context), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What the approval queue keeps of a message whose mapping failed: its raw body, or, when that cannot be decrypted
+     * (the failure itself may be that), the stored ciphertext as it is, so the message still leaves the outbox.
+     */
+    public byte[] original(OutboxEntry entry) {
+        try {
+            return cipher.decrypt(entry.encryptedBody(), InboundMessages.bodyContext(entry.tenantId(), entry.messageId()));
+        } catch (CipherFailure undecryptable) {
+            return entry.encryptedBody();
+        }
     }
 
     /** Its event is on Kafka: the row leaves the outbox. */
@@ -117,8 +143,8 @@ public class OutboxRelay {
     }
 
     /**
-     * Its mapping failed after its retries. The one place where a message leaves the relay for good with an error:
-     * the approval queue takes it from here.
+     * Its mapping failed after its retries: the row leaves the outbox and the message is 'failed'. The outbox-map
+     * route has parked it in the approval queue first, where a grant requeues it ({@link #requeue}).
      */
     public void failed(OutboxEntry entry, Exception error) {
         var reason = describe(error);
@@ -127,6 +153,17 @@ public class OutboxRelay {
                 .tag("source", entry.source()).register(meters).increment();
         log.warn("message {} of tenant {} ({} {}) failed: {}", entry.messageId(), entry.tenantId(), entry.source(),
                 entry.eventType(), reason);
+    }
+
+    /**
+     * Queues a message on the outbox again (status back to accepted), so the relay maps and publishes it anew: where
+     * a granted approval item of a failed mapping is replayed to.
+     */
+    public void requeue(UUID tenantId, UUID messageId) {
+        var queued = transactions.inTenant(tenantId, db -> messages.replay(db, tenantId, messageId));
+        if (queued.isEmpty()) {
+            throw new IllegalStateException("message " + messageId + " of tenant " + tenantId + " is gone");
+        }
     }
 
     /**
@@ -148,6 +185,9 @@ public class OutboxRelay {
     private void settle(OutboxEntry entry, String status, String error) {
         transactions.inTenant(entry.tenantId(), db -> {
             db.sql("DELETE FROM outbox WHERE id = ?").param(entry.outboxId()).update();
+            if (entry.messageId() == null) {
+                return 0;
+            }
             return db.sql("""
                             UPDATE inbound_messages
                             SET status = CAST(? AS inbound_message_status), error = ?,
@@ -157,28 +197,8 @@ public class OutboxRelay {
         });
     }
 
-    /**
-     * A short reason without PII: our own failures say which field is wrong, never its value; a JSONata error
-     * gives its code only (its message may quote the payload); anything else its type and, for the transport, its message.
-     */
+    /** A short reason without PII (see {@link FailureSummary}). */
     static String describe(Throwable error) {
-        for (var cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MappingFailure || cause instanceof CipherFailure) {
-                return truncate(cause.getMessage());
-            }
-            if (cause instanceof JException jsonata) {
-                return "mapping error: JSONata " + jsonata.getError();
-            }
-        }
-        var root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        var kafka = root.getClass().getName().startsWith("org.apache.kafka.");
-        return truncate(root.getClass().getSimpleName() + (kafka && root.getMessage() != null ? ": " + root.getMessage() : ""));
-    }
-
-    private static String truncate(String reason) {
-        return reason.length() <= MAX_ERROR_LENGTH ? reason : reason.substring(0, MAX_ERROR_LENGTH);
+        return FailureSummary.of(error).message();
     }
 }

@@ -59,6 +59,7 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/ops/tenants/*/messages/*/payload").hasRole(HubUsers.ADMIN)
                         .requestMatchers(HttpMethod.POST, "/ops/tenants/*/messages/replay",
                                 "/ops/tenants/*/messages/*/replay").hasRole(HubUsers.ADMIN)
+                        .requestMatchers(HttpMethod.GET, "/ops/api/approvals/*/payload").hasRole(HubUsers.ADMIN)
                         .requestMatchers("/ops/**", "/actuator/**").hasRole(HubUsers.OPS)
                         .anyRequest().authenticated())
                 .formLogin(form -> form.permitAll())
@@ -73,7 +74,7 @@ public class SecurityConfiguration {
                 // client sends no CSRF token; the session cookie is SameSite=Strict, so no other site
                 // can ride on an ops session. The ops pages keep CSRF protection through a readable cookie.
                 .csrf(csrf -> csrf
-                        .ignoringRequestMatchers("/webhooks/**", "/admin/**", "/api/**", "/ops/tenants/**",
+                        .ignoringRequestMatchers("/webhooks/**", "/admin/**", "/api/**", "/ops/tenants/**", "/ops/api/**",
                                 "/actuator/hawtio/jolokia/**", "/actuator/jolokia/**")
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler()));

@@ -44,6 +44,19 @@ public class TenantTransactions {
         });
     }
 
+    /**
+     * Runs {@code work} in a read-only transaction with no tenant but the ops scope on: the tables whose policy
+     * lets operators read across tenants (the approval queue) show every tenant's rows; all others show none.
+     */
+    public <T> T readForOps(Function<JdbcClient, T> work) {
+        return transactions.execute(status -> {
+            jdbc.sql("SET TRANSACTION READ ONLY").update();
+            setTenant("");
+            jdbc.sql("SELECT set_config('app.ops_scope', 'on', true)").query(String.class).single();
+            return work.apply(jdbc);
+        });
+    }
+
     private void setTenant(String tenantId) {
         jdbc.sql("SELECT set_config('app.tenant_id', ?, true)").param(tenantId).query(String.class).single();
     }

@@ -1,13 +1,9 @@
 package com.healthtourism.hub.webhooks;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +14,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+
+import com.healthtourism.hub.web.KeysetCursor;
 
 /**
  * Reads and replays a tenant's inbound messages for ops. Every method runs on a JdbcClient of an
@@ -50,8 +48,8 @@ public class InboundMessageSearch {
     public Page search(JdbcClient db, UUID tenantId, MessageQuery query, int limit, String after) {
         var where = new Where(tenantId, query);
         if (after != null) {
-            var cursor = Cursor.decode(after);
-            where.add("(received_at, id) < (?, ?)", cursor.receivedAt(), cursor.id());
+            var cursor = KeysetCursor.decode(after, "after");
+            where.add("(received_at, id) < (?, ?)", cursor.time(), cursor.id());
         }
         var params = new ArrayList<>(where.params);
         params.add(limit + 1);
@@ -63,7 +61,7 @@ public class InboundMessageSearch {
         }
         var items = rows.subList(0, limit);
         var last = items.get(limit - 1);
-        return new Page(List.copyOf(items), new Cursor(last.receivedAt(), last.id()).encode());
+        return new Page(List.copyOf(items), new KeysetCursor(last.receivedAt(), last.id()).encode());
     }
 
     public Optional<MessageView> find(JdbcClient db, UUID tenantId, UUID id) {
@@ -176,26 +174,6 @@ public class InboundMessageSearch {
         void add(String condition, Object... values) {
             sql.append(" AND ").append(condition);
             params.addAll(List.of(values));
-        }
-    }
-
-    /** The position after a message in newest-first order: its received_at (to the microsecond) and id. */
-    private record Cursor(OffsetDateTime receivedAt, UUID id) {
-
-        String encode() {
-            var text = receivedAt.toInstant() + "," + id;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String cursor) {
-            try {
-                var text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                var comma = text.indexOf(',');
-                return new Cursor(Instant.parse(text.substring(0, comma)).atOffset(ZoneOffset.UTC),
-                        UUID.fromString(text.substring(comma + 1)));
-            } catch (RuntimeException e) {
-                throw new MessageQuery.InvalidFilter("after", "is not a cursor this API returned");
-            }
         }
     }
 }

@@ -26,7 +26,8 @@ public final class StoredHeaders {
         return kept;
     }
 
-    static boolean isCredential(String name) {
+    /** Whether a header (lower-case name) may carry a credential, so it is never stored. */
+    public static boolean isCredential(String name) {
         if (name.equals("x-idempotency-key") || name.equals("idempotency-key")) {
             return false;
         }

@@ -2,15 +2,26 @@ package com.healthtourism.hub.ops;
 
 import static com.healthtourism.hub.webhooks.WebhookClient.stripeEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.camel.api.management.ManagedCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +36,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.LocalBackends;
 import com.healthtourism.hub.local.OwnerDatabase;
+import com.healthtourism.hub.local.PartnerSandbox;
 import com.healthtourism.hub.local.TcpProxy;
 import com.healthtourism.hub.webhooks.WebhookClient;
 
@@ -37,6 +49,7 @@ import com.healthtourism.hub.webhooks.WebhookClient;
 @DirtiesContext
 class BackendOutageTest {
 
+    private static final String OUTAGE_TOPIC = "hub.outage-test";
     private static TcpProxy postgres;
     private static TcpProxy redis;
 
@@ -51,6 +64,9 @@ class BackendOutageTest {
         redis = new TcpProxy(cache.getHost(), cache.getPort()).start();
         registry.add("spring.data.redis.url", () -> "redis://" + redis.host() + ":" + redis.port() + cache.getPath());
         registry.add("spring.data.redis.timeout", () -> "500ms");
+        // only this hub consumes the outbound-webhook test topic: the delivery it parks must cross the cut proxy
+        registry.add("hub.partner-webhooks.topics", () -> OUTAGE_TOPIC);
+        registry.add("hub.partner-webhooks.group-id", () -> "hub-partner-webhooks-outage-test");
     }
 
     @AfterAll
@@ -67,6 +83,8 @@ class BackendOutageTest {
     Environment environment;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    CamelContext camel;
 
     @Test
     void readinessFollowsTheDatabase() {
@@ -136,14 +154,65 @@ class BackendOutageTest {
         assertThat(failOpenCount()).isGreaterThanOrEqualTo(failOpenBefore + 4);
     }
 
+    @Test
+    void aDeliveryThatCannotBeParkedWhilePostgresIsDownIsParkedOnceItIsBack() throws Exception {
+        var partner = PartnerSandbox.start();
+        try {
+            var hub = new WebhookClient(port);
+            var tenant = hub.tenantWithSources(Map.of());
+            var path = "/hooks/" + tenant;
+            // slow failures, so PostgreSQL can be cut while the delivery is still retrying
+            partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
+            assertThat(hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/crm",
+                    Map.of("url", partner.baseUrl() + path)).status()).isEqualTo(201);
+            publish(tenant, "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/test\","
+                    + "\"type\":\"payment.succeeded\",\"subject\":\"pi_1\",\"tenantid\":\"" + tenant + "\",\"data\":{}}");
+            await().atMost(Duration.ofSeconds(90)).until(() -> !partner.findAll(postRequestedFor(urlEqualTo(path))).isEmpty());
+
+            var fanout = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                    .getManagedRoute("partner-webhook-fanout");
+            var failedBefore = fanout.getExchangesFailed();
+            postgres.cut();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> fanout.getExchangesFailed() > failedBefore);
+            } finally {
+                postgres.restore();
+            }
+
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                    assertThat(approvalsFor(tenant)).as("parked once PostgreSQL is back").isOne());
+            assertThat(approvalsFor(tenant)).isOne();
+        } finally {
+            partner.stop();
+        }
+    }
+
+    private void publish(UUID tenant, String cloudEvent) throws Exception {
+        var properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.getProperty("hub.kafka.bootstrap-servers"));
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (var producer = new KafkaProducer<String, String>(properties)) {
+            producer.send(new ProducerRecord<>(OUTAGE_TOPIC, tenant + ":pi_1", cloudEvent)).get();
+        }
+    }
+
+    private int approvalsFor(UUID tenant) {
+        return countFor("SELECT count(*) FROM approval_items WHERE tenant_id = ? AND status = 'pending'", tenant);
+    }
+
     private double failOpenCount() {
         var counter = meters.find("hub.webhooks.ratelimit.failopen").counter();
         return counter == null ? 0 : counter.count();
     }
 
     private int messagesFor(UUID tenant) {
+        return countFor("SELECT count(*) FROM inbound_messages WHERE tenant_id = ?", tenant);
+    }
+
+    private int countFor(String sql, UUID tenant) {
         try (var db = OwnerDatabase.connect(environment);
-             var query = db.prepareStatement("SELECT count(*) FROM inbound_messages WHERE tenant_id = ?")) {
+             var query = db.prepareStatement(sql)) {
             query.setObject(1, tenant);
             try (var row = query.executeQuery()) {
                 row.next();

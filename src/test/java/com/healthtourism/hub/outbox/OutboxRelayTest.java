@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
+import com.healthtourism.hub.approvals.OpsClient;
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.tenancy.TenantTransactions;
@@ -32,6 +34,8 @@ class OutboxRelayTest {
 
     @Autowired
     TestRestTemplate http;
+    @LocalServerPort
+    int port;
 
     @Autowired
     TenantTransactions transactions;
@@ -104,6 +108,33 @@ class OutboxRelayTest {
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(message(transactions, tenant, id))
                 .containsEntry("status", "failed").containsEntry("queued", 0L)
                 .containsEntry("error", "mapping output has no 'subject'"));
+    }
+
+    @Test
+    void aFailedMappingWaitsInTheApprovalQueueAndAGrantQueuesTheMessageAgain() {
+        var tenant = createTenant(http);
+        var body = "{\"id\":\"evt_3\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{}}}";
+        var id = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded", body);
+        var ops = new OpsClient(port, OpsClient.OPS);
+
+        var item = await().atMost(DEADLINE).until(() -> ops.get("/ops/api/approvals?tenant=" + tenant).body().get("items"),
+                items -> items.size() == 1).get(0);
+        assertThat(item.get("status").asText()).isEqualTo("pending");
+        assertThat(item.get("errorMessage").asText()).isEqualTo("mapping output has no 'subject'");
+        assertThat(new OpsClient(port, OpsClient.ADMIN).get("/ops/api/approvals/" + item.get("id").asText() + "/payload")
+                .response().body()).as("the partner's message, byte-exact").isEqualTo(body);
+        assertThat(message(transactions, tenant, id)).containsEntry("status", "failed");
+
+        var granted = ops.post("/ops/api/approvals/" + item.get("id").asText() + "/grant", null);
+        assertThat(granted.body().get("status").asText()).isEqualTo("replayed");
+
+        // the mapping is still broken: the requeued message fails again and is the same item, one attempt more
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            var again = ops.get("/ops/api/approvals/" + item.get("id").asText()).body();
+            assertThat(again.get("status").asText()).isEqualTo("pending");
+            assertThat(again.get("attempts").asInt()).isEqualTo(2);
+        });
+        assertThat(ops.get("/ops/api/approvals?tenant=" + tenant).body().get("items")).hasSize(1);
     }
 
     private UUID storedIdOf(UUID tenant) {

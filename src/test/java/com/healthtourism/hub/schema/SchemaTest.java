@@ -31,10 +31,13 @@ class SchemaTest {
         try (var owner = OwnerDatabase.connect(environment);
              var rows = owner.createStatement().executeQuery("""
                      SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
-                            (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) AS policies,
+                            (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname
+                                AND NOT (p.cmd = 'SELECT' AND p.qual LIKE '%current_setting(''app.ops_scope''::text, true)%'))
+                                AS policies,
                             (SELECT p.qual = p.with_check AND p.qual LIKE '%current_setting(''app.tenant_id''::text, true)%'
                                     AND p.roles = '{authenticated_users}' AND p.cmd = 'ALL'
-                               FROM pg_policies p WHERE p.tablename = c.relname LIMIT 1) AS tenant_policy
+                               FROM pg_policies p WHERE p.tablename = c.relname AND p.policyname = 'tenant_isolation')
+                                AS tenant_policy
                      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
                        AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
@@ -48,7 +51,15 @@ class SchemaTest {
                 assertThat(rows.getBoolean(5)).as(table + " tenant policy").isTrue();
             }
         }
-        assertThat(tables).contains("users", "cases", "providers", "quotes", "bookings", "audit_logs", "consent_logs");
+        assertThat(tables).contains("users", "cases", "providers", "quotes", "bookings", "audit_logs", "consent_logs",
+                "approval_items", "webhook_subscriptions", "outbound_deliveries");
+        try (var owner = OwnerDatabase.connect(environment);
+             var rows = owner.createStatement().executeQuery("""
+                     SELECT string_agg(tablename, ',') FROM pg_policies WHERE policyname <> 'tenant_isolation'""")) {
+            rows.next();
+            assertThat(rows.getString(1)).as("the only cross-tenant policy: operators reading the approval queue")
+                    .isEqualTo("approval_items");
+        }
     }
 
     @Test

@@ -1,0 +1,40 @@
+package com.healthtourism.hub.approvals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.util.Map;
+
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.junit.jupiter.api.Test;
+
+import com.healthtourism.hub.events.MappingFailure;
+
+class FailureSummaryTest {
+
+    @Test
+    void anHttpFailureGivesItsStatusButNeverThePartnersBody() {
+        var error = new HttpOperationFailedException("http://partner/hook", 503, "Service Unavailable", null,
+                Map.of(), "{\"patient\":\"Ayse Yilmaz\"}");
+
+        var summary = FailureSummary.of(new RuntimeException("wrapped", error));
+
+        assertThat(summary.type()).isEqualTo(HttpOperationFailedException.class.getName());
+        assertThat(summary.message()).isEqualTo("HTTP 503 Service Unavailable");
+    }
+
+    @Test
+    void anArbitraryExceptionGivesItsClassOnlyBecauseItsMessageMayCarryData() {
+        var summary = FailureSummary.of(new IllegalStateException("bad value ayse@example.com"));
+
+        assertThat(summary.message()).isEqualTo("IllegalStateException").doesNotContain("ayse");
+    }
+
+    @Test
+    void ourOwnMappingFailuresAndTheTransportKeepTheirMessages() {
+        assertThat(FailureSummary.of(new MappingFailure("mapping output has no 'type'")).message())
+                .isEqualTo("mapping output has no 'type'");
+        assertThat(FailureSummary.of(new RuntimeException(new ConnectException("Connection refused"))).message())
+                .isEqualTo("ConnectException: Connection refused");
+    }
+}

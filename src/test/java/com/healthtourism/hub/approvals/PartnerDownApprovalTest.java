@@ -1,0 +1,140 @@
+package com.healthtourism.hub.approvals;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.apache.camel.CamelContext;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+
+import com.healthtourism.hub.local.HubTest;
+import com.healthtourism.hub.local.PartnerSandbox;
+import com.healthtourism.hub.local.OwnerDatabase;
+import com.healthtourism.hub.signatures.SignedRequest;
+import com.healthtourism.hub.signatures.StandardWebhooksScheme;
+import com.healthtourism.hub.signatures.Verification;
+import com.healthtourism.hub.webhooks.WebhookClient;
+
+/**
+ * End to end through the real routes: a Stripe payment comes in, becomes payment.succeeded on Kafka, and is
+ * delivered to the tenant's partner subscription; the partner (a WireMock sandbox) is down past the retries, so the
+ * delivery waits in the approval queue until an operator grants it.
+ */
+@HubTest
+class PartnerDownApprovalTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ATTEMPTS_PER_DELIVERY = 3; // hub.partner-webhooks.retries = 2 in the test profile
+    private static WireMockServer partner;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Environment environment;
+    @Autowired
+    CamelContext camel;
+
+    @BeforeAll
+    static void startPartner() {
+        partner = PartnerSandbox.start();
+    }
+
+    @AfterAll
+    static void stopPartner() {
+        partner.stop();
+    }
+
+    @Test
+    void aPartnerDownPastItsRetriesLeavesOnePendingItemThatAGrantDeliversExactlyOnceAfterRecovery() throws Exception {
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of());
+        var path = "/hooks/" + tenant;
+        partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "30")));
+        var subscription = hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/crm",
+                Map.of("url", partner.baseUrl() + path, "events", List.of("payment.*")));
+        assertThat(subscription.status()).isEqualTo(201);
+        var secret = subscription.body().get("secret").asText();
+
+        assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_down_" + UUID.randomUUID(),
+                "payment_intent.succeeded")).status()).isEqualTo(202);
+
+        var item = await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == 1).get(0);
+        var sent = partner.findAll(postRequestedFor(urlEqualTo(path)));
+        assertThat(sent).hasSize(ATTEMPTS_PER_DELIVERY);
+        assertThat(item.get("routeId").asText()).isEqualTo("partner-webhook-delivery");
+        assertThat(item.get("errorMessage").asText()).isEqualTo("HTTP 503 Service Unavailable");
+        var original = new OpsClient(port, OpsClient.ADMIN).get("/ops/api/approvals/" + item.get("id").asText() + "/payload");
+        assertThat(original.response().body()).as("the parked original is byte-exact what the partner was sent")
+                .isEqualTo(sent.get(0).getBodyAsString());
+        var eventId = JSON.readTree(original.response().body()).get("id").asText();
+        var failuresHandled = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute("partner-webhook-delivery").getFailuresHandled();
+        assertThat(failuresHandled).as("Hawtio shows the route's dead-lettered failures").isPositive();
+
+        var ops = new OpsClient(port, OpsClient.OPS);
+        var whileDown = ops.post("/ops/api/approvals/" + item.get("id").asText() + "/grant", Map.of("reason", "try again"));
+        assertThat(whileDown.body().get("status").asText()).as("a replay that fails again is pending again").isEqualTo("pending");
+        assertThat(whileDown.body().get("attempts").asInt()).isEqualTo(2);
+
+        partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        var granted = ops.post("/ops/api/approvals/" + item.get("id").asText() + "/grant", null);
+        assertThat(granted.body().get("status").asText()).isEqualTo("replayed");
+        var again = ops.post("/ops/api/approvals/" + item.get("id").asText() + "/grant", null);
+        assertThat(again.status()).isEqualTo(409);
+
+        var all = partner.findAll(postRequestedFor(urlEqualTo(path)));
+        assertThat(all).hasSize(2 * ATTEMPTS_PER_DELIVERY + 1);
+        var delivered = all.get(all.size() - 1);
+        assertThat(delivered.getBodyAsString()).isEqualTo(original.response().body());
+        assertThat(delivered.getHeader("webhook-id")).isEqualTo(eventId);
+        assertThat(verify(delivered, secret)).isEqualTo(Verification.VALID);
+        assertThat(deliveries(tenant)).isEqualTo(1);
+    }
+
+    private List<JsonNode> pending(UUID tenant) {
+        var list = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?status=pending&tenant=" + tenant).body();
+        var items = new ArrayList<JsonNode>();
+        list.get("items").forEach(items::add);
+        return items;
+    }
+
+    private static Verification verify(LoggedRequest request, String secret) {
+        var headers = Map.of("webhook-id", request.getHeader("webhook-id"),
+                "webhook-timestamp", request.getHeader("webhook-timestamp"),
+                "webhook-signature", request.getHeader("webhook-signature"));
+        return new StandardWebhooksScheme().verify(SignedRequest.of(headers, request.getBody()), List.of(secret),
+                Duration.ofMinutes(5), Instant.now());
+    }
+
+    private long deliveries(UUID tenant) throws SQLException {
+        try (var db = OwnerDatabase.connect(environment);
+             var query = db.prepareStatement("SELECT count(*) FROM outbound_deliveries WHERE tenant_id = ?")) {
+            query.setObject(1, tenant);
+            try (var row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+}
