@@ -34,6 +34,11 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
 
     public static final String KEY_HEADER = "X-Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    /**
+     * Request attribute a handler sets when its response must not be kept for replays (it carries a secret
+     * shown once): the key is freed instead, so a retry with it runs the request again.
+     */
+    public static final String DO_NOT_KEEP = IdempotencyKeyFilter.class.getName() + ".doNotKeep";
 
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final int MAX_KEY_LENGTH = 255;
@@ -111,7 +116,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
             store.release(principal, keyHash);
             throw e;
         }
-        if (captured.getStatus() < 500) {
+        if (captured.getStatus() < 500 && request.getAttribute(DO_NOT_KEEP) == null) {
             store.complete(principal, keyHash, captured.getStatus(), captured.getContentType(),
                     captured.getContentAsByteArray());
         } else {

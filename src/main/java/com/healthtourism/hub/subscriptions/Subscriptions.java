@@ -1,9 +1,10 @@
 package com.healthtourism.hub.subscriptions;
 
+import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,34 +12,145 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The webhook_subscriptions table, on a JdbcClient of an open tenant transaction. */
+import com.healthtourism.hub.crypto.FieldCipher;
+import com.healthtourism.hub.crypto.SecretFingerprint;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+
+/**
+ * Webhook subscriptions in PostgreSQL; secrets encrypted with Tink and bound to tenant and subscription id,
+ * decrypted only to sign a delivery. Every method runs in the tenant's transaction.
+ */
 @Repository
 public class Subscriptions {
 
-    private static final String COLUMNS = """
-            id, tenant_id, name, url, event_types, active, secret_fingerprint, secret, created_at, updated_at""";
+    static final String SECRET_PREFIX = "whsec_";
+    private static final int GENERATED_SECRET_BYTES = 24;
+    private static final String COLUMNS = "s.id, s.tenant_id, s.name, s.url, s.secret_fingerprint, s.event_types, "
+            + "s.active, s.created_at, s.updated_at";
 
-    public List<Subscription> list(JdbcClient db) {
-        return db.sql("SELECT " + COLUMNS + " FROM webhook_subscriptions ORDER BY name").query(this::map).list();
+    private final TenantTransactions transactions;
+    private final FieldCipher cipher;
+    private final SecureRandom random = new SecureRandom();
+
+    public Subscriptions(TenantTransactions transactions, FieldCipher cipher) {
+        this.transactions = transactions;
+        this.cipher = cipher;
     }
 
-    public List<Subscription> active(JdbcClient db) {
-        return db.sql("SELECT " + COLUMNS + " FROM webhook_subscriptions WHERE active ORDER BY name").query(this::map).list();
+    public Optional<Subscription> find(UUID tenantId, String name) {
+        return transactions.inTenant(tenantId, db -> find(db, tenantId, name));
     }
 
-    public Optional<Subscription> byName(JdbcClient db, String name) {
-        return db.sql("SELECT " + COLUMNS + " FROM webhook_subscriptions WHERE name = ?").param(name).query(this::map).optional();
+    public List<Subscription> list(UUID tenantId) {
+        return transactions.inTenant(tenantId, db -> db.sql("SELECT " + COLUMNS
+                        + " FROM webhook_subscriptions s WHERE s.tenant_id = ? ORDER BY s.name")
+                .param(tenantId).query(Subscriptions::map).list());
     }
 
-    public Optional<Subscription> byId(JdbcClient db, UUID id) {
-        return db.sql("SELECT " + COLUMNS + " FROM webhook_subscriptions WHERE id = ?").param(id).query(this::map).optional();
+    /** A saved subscription, whether the save created it, and the secret the hub generated for it (else null). */
+    public record Saved(Subscription subscription, boolean created, String generatedSecret) {
     }
 
-    private Subscription map(ResultSet rs, int row) throws SQLException {
-        var events = (String[]) rs.getArray("event_types").getArray();
-        return new Subscription(rs.getObject("id", UUID.class), rs.getObject("tenant_id", UUID.class),
-                rs.getString("name"), rs.getString("url"), Arrays.asList(events), rs.getBoolean("active"),
-                rs.getString("secret_fingerprint"), rs.getBytes("secret"),
-                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+    /**
+     * Creates or updates a subscription in the caller's tenant transaction. A null {@code secret} keeps an
+     * existing subscription's secret and generates one for a new subscription.
+     */
+    public Saved save(JdbcClient db, UUID tenantId, String name, String url, List<String> events, String secret,
+                      boolean active) {
+        var existing = db.sql("SELECT id FROM webhook_subscriptions WHERE tenant_id = ? AND name = ? FOR UPDATE")
+                .params(tenantId, name).query(UUID.class).optional();
+        var eventTypes = events.toArray(String[]::new);
+        if (existing.isPresent()) {
+            var id = existing.get();
+            if (secret == null) {
+                db.sql("""
+                                UPDATE webhook_subscriptions SET url = ?, event_types = ?, active = ?, updated_at = now()
+                                WHERE tenant_id = ? AND id = ?""")
+                        .params(url, eventTypes, active, tenantId, id).update();
+            } else {
+                db.sql("""
+                                UPDATE webhook_subscriptions SET url = ?, event_types = ?, active = ?, secret = ?,
+                                    secret_fingerprint = ?, updated_at = now()
+                                WHERE tenant_id = ? AND id = ?""")
+                        .params(url, eventTypes, active, cipher.encryptString(secret, secretContext(tenantId, id)),
+                                SecretFingerprint.of(secret), tenantId, id).update();
+            }
+            return new Saved(find(db, tenantId, name).orElseThrow(), false, null);
+        }
+        var id = UUID.randomUUID();
+        var generated = secret == null ? generateSecret() : null;
+        var stored = secret == null ? generated : secret;
+        db.sql("""
+                        INSERT INTO webhook_subscriptions (id, tenant_id, name, url, secret, secret_fingerprint, event_types, active)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, tenantId, name, url, cipher.encryptString(stored, secretContext(tenantId, id)),
+                        SecretFingerprint.of(stored), eventTypes, active).update();
+        return new Saved(find(db, tenantId, name).orElseThrow(), true, generated);
+    }
+
+    /** Deactivates a subscription in the caller's tenant transaction; empty if there is none by that name. */
+    public Optional<Subscription> deactivate(JdbcClient db, UUID tenantId, String name) {
+        return db.sql("UPDATE webhook_subscriptions s SET active = false, updated_at = now()"
+                        + " WHERE s.tenant_id = ? AND s.name = ? RETURNING " + COLUMNS)
+                .params(tenantId, name).query(Subscriptions::map).optional();
+    }
+
+    /**
+     * The tenant's active subscriptions, or empty when the tenant does not exist or is inactive (then nothing
+     * may be sent on its behalf).
+     */
+    Optional<List<Subscription>> activeOfTenant(UUID tenantId) {
+        return transactions.inTenant(tenantId, db -> {
+            var tenantActive = db.sql("SELECT active FROM tenants WHERE id = ?").param(tenantId)
+                    .query(Boolean.class).optional();
+            if (tenantActive.isEmpty() || !tenantActive.get()) {
+                return Optional.empty();
+            }
+            return Optional.of(db.sql("SELECT " + COLUMNS
+                            + " FROM webhook_subscriptions s WHERE s.tenant_id = ? AND s.active ORDER BY s.name")
+                    .param(tenantId).query(Subscriptions::map).list());
+        });
+    }
+
+    /** Where and with which secret to send: only for an active subscription of an active tenant. */
+    record Target(String url, String secret) {
+        @Override
+        public String toString() {
+            return "Target[secret hidden]";
+        }
+    }
+
+    Optional<Target> activeTarget(UUID tenantId, UUID subscriptionId) {
+        return transactions.inTenant(tenantId, db -> db.sql("""
+                        SELECT s.url, s.secret FROM webhook_subscriptions s JOIN tenants t ON t.id = s.tenant_id
+                        WHERE s.tenant_id = ? AND s.id = ? AND s.active AND t.active""")
+                .params(tenantId, subscriptionId)
+                .query((row, n) -> new Target(row.getString("url"),
+                        cipher.decryptString(row.getBytes("secret"), secretContext(tenantId, subscriptionId))))
+                .optional());
+    }
+
+    /** A Standard Webhooks secret: {@code whsec_} and the base64 of 24 random bytes. */
+    String generateSecret() {
+        var key = new byte[GENERATED_SECRET_BYTES];
+        random.nextBytes(key);
+        return SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Associated data of a subscription secret's ciphertext: it decrypts only as this tenant's this subscription. */
+    static String secretContext(UUID tenantId, UUID subscriptionId) {
+        return "tenant:" + tenantId + ":webhook_subscriptions:" + subscriptionId;
+    }
+
+    private Optional<Subscription> find(JdbcClient db, UUID tenantId, String name) {
+        return db.sql("SELECT " + COLUMNS + " FROM webhook_subscriptions s WHERE s.tenant_id = ? AND s.name = ?")
+                .params(tenantId, name).query(Subscriptions::map).optional();
+    }
+
+    private static Subscription map(ResultSet row, int n) throws SQLException {
+        return new Subscription(row.getObject("id", UUID.class), row.getObject("tenant_id", UUID.class),
+                row.getString("name"), row.getString("url"), row.getString("secret_fingerprint"),
+                List.of((String[]) row.getArray("event_types").getArray()), row.getBoolean("active"),
+                row.getObject("created_at", OffsetDateTime.class), row.getObject("updated_at", OffsetDateTime.class));
     }
 }

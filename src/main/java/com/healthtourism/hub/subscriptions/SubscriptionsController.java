@@ -1,15 +1,18 @@
 package com.healthtourism.hub.subscriptions;
 
 import java.net.URI;
-import java.security.SecureRandom;
+import java.net.URISyntaxException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -23,43 +26,36 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.healthtourism.hub.audit.AuditEntry;
 import com.healthtourism.hub.audit.AuditTrail;
-import com.healthtourism.hub.crypto.FieldCipher;
-import com.healthtourism.hub.crypto.SecretFingerprint;
+import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
 import com.healthtourism.hub.problems.BadRequest;
+import com.healthtourism.hub.problems.Conflict;
 import com.healthtourism.hub.problems.NotFound;
-import com.healthtourism.hub.signatures.SignatureSchemes;
-import com.healthtourism.hub.signatures.StandardWebhooksScheme;
 import com.healthtourism.hub.tenancy.TenantRepository;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 
 /**
- * Admin API of a tenant's outbound webhook subscriptions. The signing secret is encrypted at rest, shown only as a
- * fingerprint, and returned once: in the answer that generated it. Every change is audited.
+ * Admin API of a tenant's outbound webhook subscriptions. A secret goes in (or is generated and shown once),
+ * only its fingerprint comes out.
  */
 @RestController
 @RequestMapping("/admin/tenants/{tenantId}/subscriptions")
 public class SubscriptionsController {
 
-    private static final String RESOURCE = "webhook_subscription";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-    private static final Pattern EVENT = Pattern.compile("[a-z]+\\.([a-z_]+|\\*)");
-    private static final int SECRET_BYTES = 24;
+    private static final int MIN_SECRET_BYTES = 24;
+    private static final int MAX_SECRET_BYTES = 64;
+    private static final String RESOURCE = "webhook_subscription";
 
-    private final TenantTransactions transactions;
-    private final TenantRepository tenants;
     private final Subscriptions subscriptions;
-    private final SignatureSchemes schemes;
-    private final FieldCipher cipher;
+    private final TenantRepository tenants;
+    private final TenantTransactions transactions;
     private final AuditTrail audit;
-    private final SecureRandom random = new SecureRandom();
 
-    public SubscriptionsController(TenantTransactions transactions, TenantRepository tenants, Subscriptions subscriptions,
-                                   SignatureSchemes schemes, FieldCipher cipher, AuditTrail audit) {
-        this.transactions = transactions;
-        this.tenants = tenants;
+    public SubscriptionsController(Subscriptions subscriptions, TenantRepository tenants,
+                                   TenantTransactions transactions, AuditTrail audit) {
         this.subscriptions = subscriptions;
-        this.schemes = schemes;
-        this.cipher = cipher;
+        this.tenants = tenants;
+        this.transactions = transactions;
         this.audit = audit;
     }
 
@@ -68,108 +64,121 @@ public class SubscriptionsController {
                                                 @Valid @RequestBody SubscriptionSettings settings,
                                                 HttpServletRequest request, Authentication operator) {
         checkName(name);
-        checkUrl(settings.url());
-        var events = settings.events() == null ? List.<String>of() : List.copyOf(settings.events());
-        if (!events.stream().allMatch(event -> event != null && EVENT.matcher(event).matches())) {
-            throw new BadRequest("events", "events: each must be an event type (payment.succeeded) or a family (case.*)");
-        }
-        if (settings.secret() != null && !schemes.acceptsSecret(StandardWebhooksScheme.NAME, settings.secret())) {
-            throw new BadRequest("secret", "secret: must be a Standard Webhooks secret, whsec_<base64>");
-        }
+        var url = checkUrl(settings.url());
+        var events = checkEvents(settings.events());
+        checkSecret(settings.secret());
         tenants.find(tenantId).orElseThrow(() -> new NotFound("tenant", tenantId));
         var active = settings.active() == null || settings.active();
-        return transactions.inTenant(tenantId, db -> {
-            var existing = subscriptions.byName(db, name);
-            String generated = null;
-            UUID id;
-            if (existing.isEmpty()) {
-                id = UUID.randomUUID();
-                generated = settings.secret() == null ? newSecret() : null;
-                var secret = settings.secret() == null ? generated : settings.secret();
-                db.sql("""
-                                INSERT INTO webhook_subscriptions (id, tenant_id, name, url, secret, secret_fingerprint,
-                                                                   event_types, active)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
-                        .params(id, tenantId, name, settings.url(),
-                                cipher.encryptString(secret, Subscription.secretContext(tenantId, id)),
-                                SecretFingerprint.of(secret), events.toArray(String[]::new), active)
-                        .update();
-            } else {
-                id = existing.get().id();
-                db.sql("""
-                                UPDATE webhook_subscriptions SET url = ?, event_types = ?, active = ?, updated_at = now()
-                                WHERE id = ?""")
-                        .params(settings.url(), events.toArray(String[]::new), active, id).update();
-                if (settings.secret() != null) {
-                    db.sql("UPDATE webhook_subscriptions SET secret = ?, secret_fingerprint = ? WHERE id = ?")
-                            .params(cipher.encryptString(settings.secret(), Subscription.secretContext(tenantId, id)),
-                                    SecretFingerprint.of(settings.secret()), id)
-                            .update();
-                }
-            }
-            var saved = subscriptions.byId(db, id).orElseThrow();
-            audit.record(db, AuditEntry.from(request, operator, tenantId,
-                    existing.isEmpty() ? "subscription.created" : "subscription.updated", RESOURCE, id, true,
-                    Map.of("name", name, "events", events, "active", active, "fingerprint", saved.secretFingerprint())));
-            return ResponseEntity.status(existing.isEmpty() ? HttpStatus.CREATED : HttpStatus.OK)
-                    .body(SubscriptionView.of(saved, generated));
-        });
-    }
-
-    @GetMapping
-    public List<SubscriptionView> list(@PathVariable UUID tenantId) {
-        return transactions.inTenant(tenantId, db -> subscriptions.list(db)).stream()
-                .map(subscription -> SubscriptionView.of(subscription, null)).toList();
+        Subscriptions.Saved saved;
+        try {
+            saved = transactions.inTenant(tenantId, db -> {
+                var result = subscriptions.save(db, tenantId, name, url, events, settings.secret(), active);
+                var row = result.subscription();
+                audit.record(db, AuditEntry.from(request, operator, tenantId,
+                        result.created() ? "subscription.created" : "subscription.updated", RESOURCE, row.id(), true,
+                        auditMetadata(row, settings.secret() != null || result.created())));
+                return result;
+            });
+        } catch (DuplicateKeyException concurrentCreate) {
+            throw new Conflict("name", "the subscription was created by a concurrent request; retry");
+        }
+        var answer = ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK);
+        if (saved.generatedSecret() != null) {
+            // The only answer that carries a secret: no cache, and no X-Idempotency-Key replay, may keep it.
+            request.setAttribute(IdempotencyKeyFilter.DO_NOT_KEEP, Boolean.TRUE);
+            answer.cacheControl(CacheControl.noStore());
+        }
+        return answer.body(SubscriptionView.withGeneratedSecret(saved.subscription(), saved.generatedSecret()));
     }
 
     @GetMapping("/{name}")
     public SubscriptionView get(@PathVariable UUID tenantId, @PathVariable String name) {
         checkName(name);
-        return transactions.inTenant(tenantId, db -> subscriptions.byName(db, name))
-                .map(subscription -> SubscriptionView.of(subscription, null))
+        return subscriptions.find(tenantId, name).map(SubscriptionView::of)
                 .orElseThrow(() -> new NotFound("subscription", tenantId + "/" + name));
     }
 
-    /** Deactivates: deliveries stop, the record of what was delivered stays. */
+    @GetMapping
+    public List<SubscriptionView> list(@PathVariable UUID tenantId) {
+        return subscriptions.list(tenantId).stream().map(SubscriptionView::of).toList();
+    }
+
     @DeleteMapping("/{name}")
     public ResponseEntity<Void> delete(@PathVariable UUID tenantId, @PathVariable String name,
                                        HttpServletRequest request, Authentication operator) {
         checkName(name);
-        var found = transactions.inTenant(tenantId, db -> subscriptions.byName(db, name).map(subscription -> {
-            db.sql("UPDATE webhook_subscriptions SET active = false, updated_at = now() WHERE id = ?")
-                    .param(subscription.id()).update();
+        transactions.inTenant(tenantId, db -> {
+            var row = subscriptions.deactivate(db, tenantId, name)
+                    .orElseThrow(() -> new NotFound("subscription", tenantId + "/" + name));
             audit.record(db, AuditEntry.from(request, operator, tenantId, "subscription.deactivated", RESOURCE,
-                    subscription.id(), true, Map.of("name", name)));
-            return subscription;
-        }));
-        if (found.isEmpty()) {
-            throw new NotFound("subscription", tenantId + "/" + name);
-        }
+                    row.id(), true, auditMetadata(row, false)));
+            return row;
+        });
         return ResponseEntity.noContent().build();
     }
 
-    private String newSecret() {
-        var key = new byte[SECRET_BYTES];
-        random.nextBytes(key);
-        return "whsec_" + Base64.getEncoder().encodeToString(key);
+    /** What the audit trail keeps: the URL's host only, since a partner URL may carry a token in its query. */
+    private static LinkedHashMap<String, Object> auditMetadata(Subscription row, boolean secretSet) {
+        var metadata = new LinkedHashMap<String, Object>();
+        metadata.put("name", row.name());
+        metadata.put("host", URI.create(row.url()).getHost());
+        metadata.put("events", row.events());
+        metadata.put("active", row.active());
+        metadata.put("fingerprint", row.secretFingerprint());
+        metadata.put("keyChanged", secretSet);
+        return metadata;
     }
 
     private static void checkName(String name) {
         if (!NAME.matcher(name).matches()) {
-            throw new BadRequest("name", "name: lower-case letters, digits, '-' or '_' (at most 64)");
+            throw new BadRequest("name", "name must be lower-case letters, digits, '-' or '_' (at most 64)");
         }
     }
 
-    private static void checkUrl(String url) {
+    private static String checkUrl(String url) {
         try {
-            var uri = URI.create(url);
-            if (uri.isAbsolute() && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
-                    && uri.getHost() != null && uri.getRawQuery() == null && uri.getUserInfo() == null) {
-                return;
+            var uri = new URI(url.strip());
+            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!uri.isAbsolute() || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+                throw new BadRequest("url", "url must be an absolute http or https URL");
             }
-        } catch (IllegalArgumentException e) {
-            // answered below
+            if (uri.getRawUserInfo() != null) {
+                throw new BadRequest("url", "url must not carry credentials; the signature authenticates the hub");
+            }
+            return uri.toString();
+        } catch (URISyntaxException e) {
+            throw new BadRequest("url", "url must be an absolute http or https URL");
         }
-        throw new BadRequest("url", "url: must be an absolute http(s) URL without credentials or query");
+    }
+
+    private static List<String> checkEvents(List<String> events) {
+        if (events == null) {
+            return List.of();
+        }
+        for (var event : events) {
+            EventPatterns.problem(event).ifPresent(problem -> {
+                throw new BadRequest("events", problem);
+            });
+        }
+        return events.stream().distinct().toList();
+    }
+
+    /** A given secret must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 bytes. */
+    private static void checkSecret(String secret) {
+        if (secret == null) {
+            return;
+        }
+        var problem = new BadRequest("secret", "secret must be whsec_ followed by the base64 of 24 to 64 random bytes");
+        if (!secret.startsWith(Subscriptions.SECRET_PREFIX)) {
+            throw problem;
+        }
+        try {
+            var key = Base64.getDecoder().decode(secret.substring(Subscriptions.SECRET_PREFIX.length()));
+            if (key.length < MIN_SECRET_BYTES || key.length > MAX_SECRET_BYTES) {
+                throw problem;
+            }
+        } catch (IllegalArgumentException notBase64) {
+            throw problem;
+        }
     }
 }

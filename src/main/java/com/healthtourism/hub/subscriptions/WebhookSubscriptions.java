@@ -1,8 +1,9 @@
 package com.healthtourism.hub.subscriptions;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,107 +16,129 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
-import com.healthtourism.hub.approvals.ApprovalQueue;
-import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.signatures.StandardWebhooksScheme;
-import com.healthtourism.hub.tenancy.TenantTransactions;
 
 /**
- * What the outbound webhook routes call as {@code webhookSubscriptions}: which subscriptions want an event
- * ({@link #deliveries}) and how one delivery is addressed and signed ({@link #prepare}).
+ * What the outbound webhook routes call: {@link #deliveries} fans a hub event out to the tenant's matching
+ * subscriptions, {@link #prepare} signs one delivery as Standard Webhooks just before it is sent.
  */
 @Component("webhookSubscriptions")
 public class WebhookSubscriptions {
 
+    public static final String TENANT = "hubTenant";
     public static final String SUBSCRIPTION = "hubSubscription";
+    public static final String ORIGIN_KEY = "hubOriginKey";
     public static final String EVENT_ID = "hubEventId";
     public static final String EVENT_TYPE = "hubEventType";
     public static final String ACTIVE = "hubSubscriptionActive";
     public static final String TARGET_URL = "hubTargetUrl";
 
-    private final TenantTransactions transactions;
-    private final Subscriptions subscriptions;
-    private final FieldCipher cipher;
-    private final ObjectMapper json;
-    private final Counter unroutable;
+    private static final String UNROUTABLE = "hub.subscriptions.unroutable";
 
-    public WebhookSubscriptions(TenantTransactions transactions, Subscriptions subscriptions, FieldCipher cipher,
-                                ObjectMapper json, MeterRegistry meters) {
-        this.transactions = transactions;
+    private final Subscriptions subscriptions;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public WebhookSubscriptions(Subscriptions subscriptions, ObjectMapper json, Clock clock, MeterRegistry meters) {
         this.subscriptions = subscriptions;
-        this.cipher = cipher;
         this.json = json;
-        this.unroutable = Counter.builder("hub.subscriptions.unroutable")
-                .description("hub events with no readable tenant, type or id: delivered to no partner").register(meters);
+        this.clock = clock;
+        this.meters = meters;
     }
 
     /**
-     * One message per active subscription of the event's tenant that wants its type; each carries the event's JSON
-     * byte-exact and the headers the delivery (and a replay of it) needs: tenant, subscription, event id and type,
-     * and {@code hubOriginKey} = subscription:event, the delivery's identity.
+     * One new message per active subscription of the event's tenant that wants its type, each carrying the
+     * event exactly as received; an event that names no known tenant, or is no event, goes nowhere and is counted.
      */
     public List<Message> deliveries(Exchange exchange) {
-        var body = exchange.getMessage().getBody(String.class);
+        var body = exchange.getIn().getBody(String.class);
         var event = parse(body);
-        if (event == null) {
-            unroutable.increment();
-            return List.of();
+        if (event.isEmpty()) {
+            return unroutable("not-json");
         }
-        var tenant = UUID.fromString(event.get("tenantid").asText());
-        var type = event.get("type").asText();
-        var id = event.get("id").asText();
-        var wanted = transactions.inTenant(tenant, db -> subscriptions.active(db)).stream()
-                .filter(subscription -> subscription.wants(type)).toList();
-        return wanted.stream().map(subscription -> {
-            Message message = new DefaultMessage(exchange.getContext());
-            message.setBody(body);
-            message.setHeader(ApprovalQueue.TENANT, tenant.toString());
-            message.setHeader(SUBSCRIPTION, subscription.id().toString());
-            message.setHeader(ApprovalQueue.ORIGIN_KEY, subscription.id() + ":" + id);
-            message.setHeader(EVENT_ID, id);
-            message.setHeader(EVENT_TYPE, type);
-            return message;
-        }).toList();
+        var tenant = uuid(text(event.get(), "tenantid"));
+        var id = text(event.get(), "id");
+        var type = text(event.get(), "type");
+        if (tenant == null) {
+            return unroutable("no-tenant");
+        }
+        if (id == null || type == null) {
+            return unroutable("no-id-or-type");
+        }
+        var active = subscriptions.activeOfTenant(tenant);
+        if (active.isEmpty()) {
+            return unroutable("unknown-tenant");
+        }
+        return active.get().stream().filter(subscription -> subscription.wants(type))
+                .map(subscription -> {
+                    Message message = new DefaultMessage(exchange.getContext());
+                    message.setBody(body);
+                    message.setHeader(TENANT, tenant.toString());
+                    message.setHeader(SUBSCRIPTION, subscription.id().toString());
+                    message.setHeader(ORIGIN_KEY, subscription.id() + ":" + id);
+                    message.setHeader(EVENT_ID, id);
+                    message.setHeader(EVENT_TYPE, type);
+                    return message;
+                })
+                .toList();
     }
 
     /**
-     * Addresses and signs one delivery: {@code hubTargetUrl} and the Standard Webhooks headers over the exact body
-     * ({@code webhook-id} is the event id). A subscription that is gone or inactive sets {@code hubSubscriptionActive}
-     * false and nothing else.
+     * Sets the headers of the HTTP call to the subscription's partner (target URL, Standard Webhooks headers
+     * over the body's exact UTF-8 bytes), or only {@code hubSubscriptionActive=false} when the subscription
+     * or its tenant is gone or inactive.
      */
     public void prepare(Exchange exchange) {
-        var message = exchange.getMessage();
-        var tenant = UUID.fromString(message.getHeader(ApprovalQueue.TENANT, String.class));
-        var subscriptionId = UUID.fromString(message.getHeader(SUBSCRIPTION, String.class));
-        var subscription = transactions.inTenant(tenant, db -> subscriptions.byId(db, subscriptionId))
-                .filter(Subscription::active);
-        message.setHeader(ACTIVE, subscription.isPresent());
-        if (subscription.isEmpty()) {
+        var in = exchange.getIn();
+        var tenant = uuid(in.getHeader(TENANT, String.class));
+        var subscription = uuid(in.getHeader(SUBSCRIPTION, String.class));
+        var target = tenant == null || subscription == null ? Optional.<Subscriptions.Target>empty()
+                : subscriptions.activeTarget(tenant, subscription);
+        if (target.isEmpty()) {
+            in.setHeader(ACTIVE, Boolean.FALSE);
             return;
         }
-        var secret = cipher.decryptString(subscription.get().encryptedSecret(),
-                Subscription.secretContext(tenant, subscriptionId));
-        var body = message.getBody(String.class).getBytes(StandardCharsets.UTF_8);
-        var eventId = message.getHeader(EVENT_ID, String.class);
-        StandardWebhooksScheme.headers(secret, eventId, Instant.now().getEpochSecond(), body).forEach(message::setHeader);
-        // the partner gets exactly the bytes that were signed
-        message.setBody(body);
-        message.setHeader(TARGET_URL, subscription.get().url());
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        var eventId = in.getHeader(EVENT_ID, String.class);
+        var body = in.getBody(String.class);
+        var bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        in.setHeader(ACTIVE, Boolean.TRUE);
+        in.setHeader(TARGET_URL, target.get().url());
+        StandardWebhooksScheme.headers(target.get().secret(), eventId, clock.instant().getEpochSecond(), bytes)
+                .forEach(in::setHeader);
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
-    private JsonNode parse(String body) {
+    private Optional<JsonNode> parse(String body) {
         if (body == null) {
+            return Optional.empty();
+        }
+        try {
+            var node = json.readTree(body);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<Message> unroutable(String reason) {
+        Counter.builder(UNROUTABLE).description("hub events that reached no subscription lookup")
+                .tag("reason", reason).register(meters).increment();
+        return List.of();
+    }
+
+    private static String text(JsonNode event, String field) {
+        var value = event.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null || value.length() != 36) {
             return null;
         }
         try {
-            var event = json.readTree(body);
-            if (event == null || !event.hasNonNull("tenantid") || !event.hasNonNull("type") || !event.hasNonNull("id")) {
-                return null;
-            }
-            UUID.fromString(event.get("tenantid").asText());
-            return event;
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

@@ -64,13 +64,18 @@ public final class WebhookClient {
     }
 
     public Answer admin(String method, String path, Object body) {
+        return admin(method, path, body, Map.of());
+    }
+
+    /** An admin call with extra headers, e.g. X-Idempotency-Key. */
+    public Answer admin(String method, String path, Object body, Map<String, String> headers) {
         try {
             var request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", ADMIN)
                     .header("Content-Type", "application/json").header("Accept", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                    .build();
-            return send(request);
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            headers.forEach(request::header);
+            return send(request.build());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
