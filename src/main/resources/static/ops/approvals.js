@@ -29,11 +29,25 @@
       body: body === undefined ? undefined : JSON.stringify(body)
     });
     const text = await response.text();
-    const json = text ? JSON.parse(text) : null;
+    const json = text && (response.headers.get('Content-Type') || '').includes('json') ? JSON.parse(text) : null;
     if (!response.ok) {
-      throw new Error((json && (json.detail || json.title)) || ('HTTP ' + response.status));
+      throw new Error((json && (json.detail || json.title)) || ('HTTP ' + response.status + ' ' + response.statusText));
+    }
+    if (text && json === null) {
+      // e.g. a login page after the session ended somewhere between the hub and the browser
+      throw new Error('The hub did not answer with JSON: reload the page (and log in again).');
     }
     return json;
+  }
+
+  // While a write is under way its buttons are disabled, so a double click cannot decide twice.
+  async function busy(buttons, work) {
+    buttons.forEach((b) => { b.disabled = true; });
+    try {
+      await work();
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
   }
 
   function say(text, kind) {
@@ -86,8 +100,8 @@
     const actions = document.createElement('td');
     actions.appendChild(button('Detail', 'detail', () => showDetail(item.id)));
     if (item.status === 'pending' || item.status === 'replay_failed') {
-      actions.appendChild(button('Grant', 'grant', () => decide(item.id, 'grant')));
-      actions.appendChild(button('Deny', 'deny', () => decide(item.id, 'deny')));
+      actions.appendChild(button('Grant', 'grant', () => decide(item.id, 'grant', actions)));
+      actions.appendChild(button('Deny', 'deny', () => decide(item.id, 'deny', actions)));
     }
     row.appendChild(actions);
     return row;
@@ -127,19 +141,22 @@
     list('by-tenant', summary.byTenant, 'tenantId');
   }
 
-  async function decide(id, verb) {
+  async function decide(id, verb, actions) {
     const reason = $('reason').value.trim();
     if (verb === 'deny' && !reason) {
       say('A denial needs a reason: fill in the reason field.', 'error');
       return;
     }
-    try {
-      const item = await call('POST', api + '/' + encodeURIComponent(id) + '/' + verb, reason ? { reason } : {});
-      say('Item ' + id + ' is now ' + item.status + '.', 'ok');
-      await load(false);
-    } catch (e) {
-      say(e.message, 'error');
-    }
+    await busy(Array.from(actions.querySelectorAll('button')), async () => {
+      try {
+        const item = await call('POST', api + '/' + encodeURIComponent(id) + '/' + verb, reason ? { reason } : {});
+        $('reason').value = ''; // a reason belongs to one decision, never to the next one
+        say('Item ' + id + ' is now ' + item.status + '.', 'ok');
+        await load(false);
+      } catch (e) {
+        say(e.message, 'error');
+      }
+    });
   }
 
   async function bulk(verb) {
@@ -157,19 +174,42 @@
     if (reason) body.reason = reason;
     const scope = body.all ? 'ALL pending items' : 'every pending item matching the filters';
     if (!window.confirm((verb === 'grant' ? 'Grant (replay) ' : 'Deny ') + scope + '?')) return;
-    try {
-      const result = await call('POST', api + '/' + verb, body);
-      say(verb + ': ' + result.count + ' item(s)' + (result.more ? '; more match, run it again' : '') + '.', 'ok');
-      await load(false);
-    } catch (e) {
-      say(e.message, 'error');
-    }
+    await busy([$('bulk-grant'), $('bulk-deny')], async () => {
+      try {
+        const result = await call('POST', api + '/' + verb, body);
+        $('reason').value = '';
+        say(verb + ': ' + result.count + ' item(s)' + (result.more ? '; more match, run it again' : '') + '.', 'ok');
+        await load(false);
+      } catch (e) {
+        say(e.message, 'error');
+      }
+    });
+  }
+
+  function definitions(id, entries) {
+    const dl = $(id);
+    dl.replaceChildren();
+    entries.forEach(([term, value]) => {
+      const dt = document.createElement('dt');
+      dt.textContent = term;
+      const dd = document.createElement('dd');
+      dd.textContent = value === null || value === undefined ? '' : String(value);
+      dl.append(dt, dd);
+    });
   }
 
   async function showDetail(id) {
     try {
-      const preview = await call('GET', api + '/' + encodeURIComponent(id) + '/preview');
+      const path = api + '/' + encodeURIComponent(id);
+      const [item, preview] = await Promise.all([call('GET', path), call('GET', path + '/preview')]);
+      $('detail').dataset.itemId = id;
       $('detail-id').textContent = id;
+      definitions('detail-meta', [
+        ['Status', item.status], ['Tenant', item.tenantId], ['Route', item.routeId], ['Endpoint', item.endpoint],
+        ['Error', item.errorMessage + ' (' + item.errorType + ')'], ['Attempts', item.attempts],
+        ['First failure', item.firstFailedAt], ['Last failure', item.lastFailedAt],
+        ['Decided by', item.decidedBy], ['Decided at', item.decidedAt], ['Reason', item.reason]]);
+      definitions('detail-headers', Object.entries(item.headers || {}));
       $('detail-payload').textContent = preview.payload !== undefined
         ? JSON.stringify(preview.payload, null, 2) : preview.text;
       $('detail').hidden = false;
