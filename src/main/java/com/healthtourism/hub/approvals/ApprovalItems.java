@@ -75,9 +75,12 @@ public class ApprovalItems {
         return new Page(List.copyOf(items), new KeysetCursor(last.lastFailedAt(), last.id()).encode());
     }
 
-    /** The ids a bulk action acts on: pending items matching the filter, oldest first, at most {@code limit}. */
+    /**
+     * The items a bulk action acts on: those waiting for a decision (pending, or replay_failed) that match the
+     * filter, oldest first, at most {@code limit}.
+     */
     public List<ApprovalView> pending(JdbcClient db, ApprovalFilter filter, int limit) {
-        var where = new Where(filter.withStatus("pending"));
+        var where = new Where(filter.withStatus(null)).awaitingDecision();
         var params = new ArrayList<>(where.params);
         params.add(limit);
         return db.sql("SELECT " + COLUMNS + " FROM approval_items WHERE " + where.sql
@@ -85,8 +88,9 @@ public class ApprovalItems {
                 .params(params).query(this::view).list();
     }
 
+    /** Counts of the items waiting for a decision (pending or replay_failed). */
     public Summary summary(JdbcClient db, ApprovalFilter filter) {
-        var where = new Where(filter.withStatus("pending"));
+        var where = new Where(filter.withStatus(null)).awaitingDecision();
         var byRoute = db.sql("SELECT route_id, count(*) AS n FROM approval_items WHERE " + where.sql
                         + " GROUP BY route_id ORDER BY n DESC, route_id")
                 .params(where.params).query((rs, n) -> new RouteCount(rs.getString("route_id"), rs.getLong("n"))).list();
@@ -167,6 +171,11 @@ public class ApprovalItems {
         void add(String condition, Object... values) {
             sql.append(" AND ").append(condition);
             params.addAll(List.of(values));
+        }
+
+        Where awaitingDecision() {
+            add("status IN ('pending', 'replay_failed')");
+            return this;
         }
     }
 }

@@ -39,7 +39,7 @@ public class ApprovalMonitor {
         this.items = items;
         this.index = index;
         this.pending = MultiGauge.builder("hub.approvals.pending")
-                .description("approval items waiting for a decision, by route and tenant").register(meters);
+                .description("approval items waiting for a decision (pending or replay_failed), by route and tenant").register(meters);
         Gauge.builder("hub.approvals.oldest.age", oldestAgeSeconds, AtomicLong::get).baseUnit("seconds")
                 .description("age of the oldest pending approval item (0 when none)").register(meters);
     }
@@ -50,7 +50,8 @@ public class ApprovalMonitor {
             var counts = transactions.readForOps(db -> db.sql("""
                             SELECT route_id, tenant_id::text AS tenant, count(*) AS n,
                                    extract(epoch FROM now() - min(last_failed_at))::bigint AS age
-                            FROM approval_items WHERE status = 'pending' GROUP BY route_id, tenant_id""")
+                            FROM approval_items WHERE status IN ('pending', 'replay_failed')
+                            GROUP BY route_id, tenant_id""")
                     .query((rs, n) -> new Object[] {rs.getString("route_id"), rs.getString("tenant"), rs.getLong("n"),
                             rs.getLong("age")})
                     .list());

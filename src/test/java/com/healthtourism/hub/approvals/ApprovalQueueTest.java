@@ -211,8 +211,11 @@ class ApprovalQueueTest {
         assertThat(granted.status()).isEqualTo(200);
         assertThat(granted.body().get("status").asText()).isEqualTo("replay_failed");
         assertThat(granted.body().get("attempts").asInt()).isEqualTo(2);
-        var denied = ops().post("/ops/api/approvals/" + id + "/deny", Map.of("reason", "cannot be replayed"));
-        assertThat(denied.body().get("status").asText()).isEqualTo("denied");
+        assertThat(ops().get("/ops/api/approvals/summary?tenant=" + tenant).body().get("pending").asInt())
+                .as("a failed replay still waits for a decision").isEqualTo(1);
+        var denied = ops().post("/ops/api/approvals/deny", Map.of("tenant", tenant.toString(), "reason", "cannot be replayed"));
+        assertThat(denied.body().get("count").asInt()).isEqualTo(1);
+        assertThat(status(id)).isEqualTo("denied");
     }
 
     @Test
