@@ -18,11 +18,14 @@ public class StartupSummary {
 
     private final HubUsers users;
     private final String publicUrl;
+    private final boolean developmentKeys;
     private final PrintStream console;
 
-    public StartupSummary(HubUsers users, @Value("${hub.public-url}") String publicUrl) {
+    public StartupSummary(HubUsers users, @Value("${hub.public-url}") String publicUrl,
+                          @Value("${hub.crypto.development-keys:false}") boolean developmentKeys) {
         this.users = users;
         this.publicUrl = publicUrl;
+        this.developmentKeys = developmentKeys;
         this.console = System.out;
     }
 
@@ -42,8 +45,15 @@ public class StartupSummary {
                    Prometheus   %1$s/actuator/prometheus
                    admin login  %2$s
                    ops login    %3$s
+                   keys         %4$s
                 ---------------------------------------------------------------
-                """.formatted(publicUrl, describe(users.admin()), describe(users.ops()));
+                """.formatted(publicUrl, describe(users.admin()), describe(users.ops()), describeKeys());
+    }
+
+    private String describeKeys() {
+        return developmentKeys
+                ? "DEVELOPMENT encryption keyset and email hash key (public in the repository: never for real data)"
+                : "configured encryption keyset and email hash key";
     }
 
     private static String describe(HubUsers.Login login) {

@@ -52,7 +52,7 @@ class SchemaTest {
             }
         }
         assertThat(tables).contains("users", "cases", "providers", "quotes", "bookings", "audit_logs", "consent_logs",
-                "approval_items", "webhook_subscriptions", "outbound_deliveries");
+                "approval_items", "webhook_subscriptions", "outbound_deliveries", "external_refs");
         try (var owner = OwnerDatabase.connect(environment);
              var rows = owner.createStatement().executeQuery("""
                      SELECT string_agg(tablename, ',') FROM pg_policies WHERE policyname <> 'tenant_isolation'""")) {

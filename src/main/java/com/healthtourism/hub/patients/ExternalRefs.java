@@ -1,0 +1,67 @@
+package com.healthtourism.hub.patients;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The partner's ids of the hub's rows ({@code external_refs}), used inside the caller's tenant transaction. A claim
+ * locks the reference until the transaction ends, so two deliveries of one partner record apply one after the other.
+ */
+@Component
+class ExternalRefs {
+
+    /** A partner record's hub row: whether this claim made it, and what was last applied to it. */
+    record Ref(UUID localId, boolean created, String contentHmac, OffsetDateTime sourceUpdatedAt) {
+
+        /** The delivery carries nothing new: the same content, or a change older than the one applied. */
+        boolean alreadyApplied(String contentHmac, OffsetDateTime sourceUpdatedAt) {
+            if (created) {
+                return false;
+            }
+            if (sourceUpdatedAt != null && this.sourceUpdatedAt != null && sourceUpdatedAt.isBefore(this.sourceUpdatedAt)) {
+                return true;
+            }
+            return contentHmac.equals(this.contentHmac);
+        }
+    }
+
+    Optional<UUID> find(JdbcClient db, String source, String kind, String externalId) {
+        return db.sql("SELECT local_id FROM external_refs WHERE source = ? AND kind = ? AND external_id = ?")
+                .params(source, kind, externalId).query(UUID.class).optional();
+    }
+
+    /**
+     * The reference of {@code externalId}, made with {@code proposedLocalId} if there is none yet. A delivery that
+     * races another for the same new record waits for it at the unique key and then finds its row.
+     */
+    Ref claim(JdbcClient db, UUID tenant, String source, String kind, String externalId, UUID proposedLocalId) {
+        int inserted = db.sql("""
+                        INSERT INTO external_refs (tenant_id, source, kind, external_id, local_id) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (tenant_id, source, kind, external_id) DO NOTHING""")
+                .params(tenant, source, kind, externalId, proposedLocalId).update();
+        if (inserted == 1) {
+            return new Ref(proposedLocalId, true, null, null);
+        }
+        return db.sql("""
+                        SELECT local_id, content_hmac, source_updated_at FROM external_refs
+                        WHERE source = ? AND kind = ? AND external_id = ? FOR UPDATE""")
+                .params(source, kind, externalId)
+                .query((rs, n) -> new Ref(rs.getObject(1, UUID.class), false, rs.getString(2),
+                        rs.getObject(3, OffsetDateTime.class)))
+                .single();
+    }
+
+    /** Records what was applied: its content hash and the partner's change time (never moving back). */
+    void applied(JdbcClient db, String source, String kind, String externalId, String contentHmac,
+                 OffsetDateTime sourceUpdatedAt) {
+        db.sql("""
+                        UPDATE external_refs SET content_hmac = ?,
+                               source_updated_at = GREATEST(source_updated_at, ?), updated_at = now()
+                        WHERE source = ? AND kind = ? AND external_id = ?""")
+                .params(contentHmac, sourceUpdatedAt, source, kind, externalId).update();
+    }
+}
