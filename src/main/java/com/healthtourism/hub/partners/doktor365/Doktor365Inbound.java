@@ -1,0 +1,94 @@
+package com.healthtourism.hub.partners.doktor365;
+
+import java.io.IOException;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import com.healthtourism.hub.approvals.ApprovalQueue;
+import com.healthtourism.hub.crypto.FieldCipher;
+import com.healthtourism.hub.patients.PatientRecords;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.webhooks.InboundMessageSearch;
+import com.healthtourism.hub.webhooks.InboundMessages;
+
+/**
+ * Applies Doktor365's case events to the tenant's patients and cases ({@code routes/doktor365-inbound.yaml}). The
+ * event carries no personal data; its id is the stored partner message's id, so the patient and case are read from
+ * that message (decrypted here, never logged) and upserted by Doktor365's own ids: a redelivery changes nothing twice.
+ */
+@Component("doktor365Inbound")
+public class Doktor365Inbound {
+
+    static final String SOURCE = "doktor365";
+    private static final String EVENT_SOURCE = "/partners/" + SOURCE;
+
+    private final TenantTransactions transactions;
+    private final InboundMessageSearch messages;
+    private final FieldCipher cipher;
+    private final PatientRecords records;
+    private final ObjectMapper json;
+
+    public Doktor365Inbound(TenantTransactions transactions, InboundMessageSearch messages, FieldCipher cipher,
+                            PatientRecords records, ObjectMapper json) {
+        this.transactions = transactions;
+        this.messages = messages;
+        this.cipher = cipher;
+        this.records = records;
+        this.json = json;
+    }
+
+    /** Whether a hub event came from a Doktor365 webhook (and is a case event). */
+    public boolean fromDoktor365(String cloudEvent) {
+        var event = read(cloudEvent);
+        return event != null && EVENT_SOURCE.equals(event.path("source").asText())
+                && event.path("type").asText().startsWith("case.") && event.hasNonNull("tenantid");
+    }
+
+    /** Sets the headers the apply route and its dead-letter channel need: tenant, and the event id as identity. */
+    public void identify(Exchange exchange) {
+        var event = read(exchange.getMessage().getBody(String.class));
+        exchange.getMessage().setHeader(ApprovalQueue.TENANT, event.get("tenantid").asText());
+        exchange.getMessage().setHeader(ApprovalQueue.ORIGIN_KEY, event.get("id").asText());
+    }
+
+    /** Upserts the event's patient and case from the partner's stored message. */
+    public void apply(String cloudEvent) {
+        var event = read(cloudEvent);
+        var tenant = UUID.fromString(event.get("tenantid").asText());
+        var messageId = UUID.fromString(event.get("id").asText());
+        var stored = transactions.inTenant(tenant, db -> messages.body(db, tenant, messageId))
+                .orElseThrow(() -> new IllegalStateException("message " + messageId + " of tenant " + tenant + " is gone"));
+        var raw = cipher.decrypt(stored.ciphertext(), InboundMessages.bodyContext(tenant, messageId));
+        JsonNode message;
+        try {
+            message = json.readTree(raw);
+        } catch (IOException e) {
+            throw new IllegalStateException("message " + messageId + " is not JSON");
+        }
+        var data = message.path("data");
+        var patient = data.path("patient").isObject() ? ((ObjectNode) data.get("patient").deepCopy())
+                : json.createObjectNode();
+        patient.put("id", data.path("patient_id").asText());
+        var partnerCase = data.deepCopy();
+        // the partner's time of the change: an older change that arrives late undoes nothing
+        if (message.hasNonNull("timestamp")) {
+            patient.put("updated_at", message.get("timestamp").asText());
+            ((ObjectNode) partnerCase).put("updated_at", message.get("timestamp").asText());
+        }
+        var patientId = records.upsertPatient(tenant, SOURCE, patient);
+        records.upsertCase(tenant, SOURCE, partnerCase, patientId);
+    }
+
+    private JsonNode read(String cloudEvent) {
+        try {
+            return cloudEvent == null ? null : json.readTree(cloudEvent);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
