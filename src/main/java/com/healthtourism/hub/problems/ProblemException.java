@@ -1,5 +1,7 @@
 package com.healthtourism.hub.problems;
 
+import java.util.Map;
+
 import org.springframework.http.HttpStatus;
 
 /** A domain failure that the API answers with an application/problem+json body. */
@@ -21,5 +23,10 @@ public abstract class ProblemException extends RuntimeException {
     /** The request field the problem is about, or null. */
     public String field() {
         return field;
+    }
+
+    /** Further members of the problem body (e.g. the moves a case allows); none by default. */
+    public Map<String, Object> properties() {
+        return Map.of();
     }
 }

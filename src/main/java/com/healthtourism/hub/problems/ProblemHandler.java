@@ -32,7 +32,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<Object> domain(ProblemException e) {
-        return Problems.respond(Problems.problem(e.status(), e.getMessage(), e.field()), null);
+        var problem = Problems.problem(e.status(), e.getMessage(), e.field());
+        e.properties().forEach(problem::setProperty);
+        return Problems.respond(problem, null);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -5,11 +5,13 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -21,10 +23,13 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 
 import com.healthtourism.hub.idempotency.AdminIdempotency;
 import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
+import com.healthtourism.hub.tenancy.ApiKeyFilter;
+import com.healthtourism.hub.tenancy.ApiKeys;
 
 /**
- * Who may call what: partners reach /webhooks (their signature is checked in the route), admins
- * the admin API, ops the consoles and actuator; health and info are open for probes.
+ * Who may call what: partners reach /webhooks (their signature is checked in the route), the platform's
+ * services the tenant API /api with a tenant API key, admins the admin API, ops the consoles and
+ * actuator; health and info are open for probes.
  * Browsers get a login page, API clients a problem+json 401.
  */
 @Configuration(proxyBeanMethods = false)
@@ -43,6 +48,25 @@ public class SecurityConfiguration {
     @Bean
     WebSecurityCustomizer webhooksOutsideTheLogin() {
         return web -> web.ignoring().requestMatchers("/webhooks/**");
+    }
+
+    /**
+     * The tenant API for the platform's own services: a tenant API key per request (no session, no login page, no
+     * CSRF: nothing a browser sends by itself), checked before anything else; the key decides the tenant.
+     */
+    @Bean
+    @Order(1)
+    SecurityFilterChain tenantApiSecurity(HttpSecurity http, ApiKeys keys, ProblemSecurityHandlers problems,
+                                          ObjectMapper json) throws Exception {
+        http
+                .securityMatcher("/api/**")
+                .authorizeHttpRequests(requests -> requests.anyRequest().hasRole(ApiKeyFilter.ROLE))
+                .addFilterBefore(new ApiKeyFilter(keys, json), AuthorizationFilter.class)
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .csrf(csrf -> csrf.disable())
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+        return http.build();
     }
 
     @Bean

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -69,8 +70,15 @@ public final class WebhookClient {
 
     /** An admin call with extra headers, e.g. X-Idempotency-Key. */
     public Answer admin(String method, String path, Object body, Map<String, String> headers) {
+        var withLogin = new HashMap<>(headers);
+        withLogin.put("Authorization", ADMIN);
+        return call(method, path, body, withLogin);
+    }
+
+    /** A JSON call with exactly the given headers (credentials included), e.g. a tenant API key. */
+    public Answer call(String method, String path, Object body, Map<String, String> headers) {
         try {
-            var request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", ADMIN)
+            var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json").header("Accept", "application/json")
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
