@@ -34,6 +34,12 @@ class ExternalRefs {
                 .params(source, kind, externalId).query(UUID.class).optional();
     }
 
+    /** The partner's id of a hub row, if the row came from that partner. */
+    Optional<String> externalId(JdbcClient db, String source, String kind, UUID localId) {
+        return db.sql("SELECT external_id FROM external_refs WHERE source = ? AND kind = ? AND local_id = ?")
+                .params(source, kind, localId).query(String.class).optional();
+    }
+
     /**
      * The reference of {@code externalId}, made with {@code proposedLocalId} if there is none yet. A delivery that
      * races another for the same new record waits for it at the unique key and then finds its row.

@@ -131,6 +131,11 @@ public class PatientRecords {
         });
     }
 
+    /** The partner's own id of a hub case, when the case came from that partner (for pushing changes back). */
+    public Optional<String> externalCaseId(UUID tenant, String source, UUID caseId) {
+        return transactions.inTenant(tenant, db -> refs.externalId(db, source, CASE, caseId));
+    }
+
     /** The tenant's patient with this email, found by its keyed hash; no row is decrypted. */
     public Optional<UUID> patientByEmail(UUID tenant, String email) {
         String hash = personal.emailHash(email);

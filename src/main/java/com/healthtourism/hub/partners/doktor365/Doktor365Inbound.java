@@ -1,12 +1,15 @@
 package com.healthtourism.hub.partners.doktor365;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
 import com.healthtourism.hub.approvals.ApprovalQueue;
@@ -42,18 +45,23 @@ public class Doktor365Inbound {
         this.json = json;
     }
 
-    /** Whether a hub event came from a Doktor365 webhook (and is a case event). */
-    public boolean fromDoktor365(String cloudEvent) {
-        var event = read(cloudEvent);
-        return event != null && EVENT_SOURCE.equals(event.path("source").asText())
-                && event.path("type").asText().startsWith("case.") && event.hasNonNull("tenantid");
-    }
-
-    /** Sets the headers the apply route and its dead-letter channel need: tenant, and the event id as identity. */
-    public void identify(Exchange exchange) {
-        var event = read(exchange.getMessage().getBody(String.class));
-        exchange.getMessage().setHeader(ApprovalQueue.TENANT, event.get("tenantid").asText());
-        exchange.getMessage().setHeader(ApprovalQueue.ORIGIN_KEY, event.get("id").asText());
+    /**
+     * The Doktor365 case event in a Kafka record, as a message of its own for doktor365-apply (none for any other
+     * event): the event's JSON unchanged, with the tenant and the event id as its identity, so that what the
+     * dead-letter channel parks as the original carries them.
+     */
+    public List<Message> applications(Exchange exchange) {
+        var body = exchange.getMessage().getBody(String.class);
+        var event = read(body);
+        if (event == null || !EVENT_SOURCE.equals(event.path("source").asText())
+                || !event.path("type").asText().startsWith("case.") || !event.hasNonNull("tenantid")) {
+            return List.of();
+        }
+        Message message = new DefaultMessage(exchange.getContext());
+        message.setBody(body);
+        message.setHeader(ApprovalQueue.TENANT, event.get("tenantid").asText());
+        message.setHeader(ApprovalQueue.ORIGIN_KEY, event.path("id").asText());
+        return List.of(message);
     }
 
     /** Upserts the event's patient and case from the partner's stored message. */

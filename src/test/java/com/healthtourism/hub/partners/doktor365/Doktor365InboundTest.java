@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
 
+import com.healthtourism.hub.approvals.OpsClient;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.OwnerDatabase;
 import com.healthtourism.hub.patients.PatientRecords;
@@ -70,6 +71,24 @@ class Doktor365InboundTest {
                         .doesNotContain("Ayse", "Yilmaz", "ayse.yilmaz", "905321234567", "U12345678", "hypertension");
             }
         }
+    }
+
+    @Test
+    void aCaseEventThatCannotBeAppliedWaitsInTheApprovalQueue() {
+        var partner = new WebhookClient(port);
+        var tenant = partner.tenantWithSources(Map.of());
+        // a case event that maps (it has a case id) but names no patient: the upsert refuses it
+        var withoutPatient = "{\"type\": \"case.updated\", \"timestamp\": \"2026-11-20T10:00:00Z\","
+                + " \"data\": {\"case_id\": \"d365-case-1\", \"stage\": \"travel\"}}";
+
+        assertThat(deliver(partner, tenant, withoutPatient).status()).isEqualTo(202);
+
+        var ops = new OpsClient(port, OpsClient.OPS);
+        var items = await().atMost(DEADLINE).until(() -> ops.get("/ops/api/approvals?tenant=" + tenant).body().get("items"),
+                found -> found.size() == 1);
+        assertThat(items.get(0).get("routeId").asText()).isEqualTo("doktor365-apply");
+        assertThat(items.get(0).get("tenantId").asText()).isEqualTo(tenant.toString());
+        assertThat(count(tenant, "cases")).isZero();
     }
 
     private static String caseEvent(String type, String timestamp, String stage) {
