@@ -72,7 +72,7 @@ public class SourcesController {
             var metadata = new LinkedHashMap<String, Object>(Map.of("source", source, "scheme", scheme,
                     "enabled", row.enabled(), "fingerprints", row.fingerprints()));
             if (row.apiFingerprint() != null) {
-                metadata.put("credentialsFingerprint", row.apiFingerprint());
+                metadata.put("apiFingerprint", row.apiFingerprint());
             }
             audit.record(db, AuditEntry.from(request, operator, tenantId,
                     result.created() ? "source.created" : "source.updated", "partner_source", null, true, metadata));

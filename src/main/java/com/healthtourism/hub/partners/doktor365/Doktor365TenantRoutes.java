@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Navigate;
+import org.apache.camel.Processor;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +19,12 @@ import org.springframework.stereotype.Component;
 public class Doktor365TenantRoutes {
 
     static final String TEMPLATE = "doktor365-tenant";
+    /**
+     * Threads that run Doktor365 calls under the breaker's time limit (hub.doktor365.call-timeout-millis). Camel's
+     * default would be the common fork-join pool, which a 2-core machine sizes to one thread. Bound in Camel's
+     * registry only: as a Spring bean it would switch off Spring Boot's own task executor.
+     */
+    static final String CALL_POOL = "doktor365Calls";
 
     private final CamelContext camel;
 
@@ -34,6 +42,10 @@ public class Doktor365TenantRoutes {
         if (camel.getRoute(id) == null) {
             synchronized (this) {
                 if (camel.getRoute(id) == null) {
+                    if (camel.getRegistry().lookupByName(CALL_POOL) == null) {
+                        camel.getRegistry().bind(CALL_POOL,
+                                camel.getExecutorServiceManager().newCachedThreadPool(this, "doktor365-call"));
+                    }
                     try {
                         camel.addRouteFromTemplate(id, TEMPLATE, Map.of("tenant", tenant.toString()));
                     } catch (Exception e) {
@@ -47,8 +59,27 @@ public class Doktor365TenantRoutes {
 
     /** The state of the tenant's breaker (CLOSED, OPEN, HALF_OPEN, ...), if the tenant has called Doktor365 yet. */
     public Optional<String> breakerState(UUID tenant) {
-        return Optional.ofNullable(camel.getProcessor("doktor365-breaker-" + tenant))
-                .filter(ResilienceProcessor.class::isInstance).map(ResilienceProcessor.class::cast)
-                .map(ResilienceProcessor::getCircuitBreakerState);
+        var route = camel.getRoute(routeId(tenant));
+        return route == null ? Optional.empty() : breaker(route.navigate()).map(ResilienceProcessor::getCircuitBreakerState);
+    }
+
+    /** The route's circuitBreaker EIP, found through the channels and wrappers Camel puts around it. */
+    private static Optional<ResilienceProcessor> breaker(Navigate<Processor> node) {
+        if (node == null || !node.hasNext()) {
+            return Optional.empty();
+        }
+        for (var processor : node.next()) {
+            if (processor instanceof ResilienceProcessor breaker) {
+                return Optional.of(breaker);
+            }
+            if (processor instanceof Navigate<?> inner) {
+                @SuppressWarnings("unchecked")
+                var found = breaker((Navigate<Processor>) inner);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
     }
 }
