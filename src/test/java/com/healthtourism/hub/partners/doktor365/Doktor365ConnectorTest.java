@@ -28,11 +28,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import com.healthtourism.hub.approvals.OpsClient;
+import com.healthtourism.hub.crypto.SecretFingerprint;
 import com.healthtourism.hub.local.Doktor365Sandbox;
 import com.healthtourism.hub.local.HubTest;
+import com.healthtourism.hub.local.OwnerDatabase;
 import com.healthtourism.hub.webhooks.WebhookClient;
 
 /**
@@ -54,6 +57,8 @@ class Doktor365ConnectorTest {
     Doktor365TenantRoutes routes;
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    Environment environment;
 
     @BeforeAll
     static void startSandbox() {
@@ -90,6 +95,46 @@ class Doktor365ConnectorTest {
 
     private List<LoggedRequest> apiRequests() {
         return sandbox.server().findAll(anyRequestedFor(urlPathMatching("/v1/.*")));
+    }
+
+    @Test
+    void apiCredentialsAreEncryptedAtRestAndShownOnlyAsAFingerprint() throws Exception {
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of());
+        var secret = "client-secret-" + UUID.randomUUID();
+        var credentials = Map.of("clientId", "clinic-42", "clientSecret", secret, "baseUrl", sandbox.baseUrl());
+
+        var put = hub.source(tenant, "doktor365", Map.of("secrets", List.of(WebhookClient.STANDARD_SECRET),
+                "credentials", credentials));
+        var kept = hub.source(tenant, "doktor365", Map.of("secrets", List.of(WebhookClient.STANDARD_SECRET)));
+        var read = hub.admin("GET", "/admin/tenants/" + tenant + "/sources/doktor365", null);
+
+        for (var answer : List.of(put, kept, read)) {
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body().at("/credentials/clientSecretFingerprint").asText())
+                    .isEqualTo(SecretFingerprint.of(secret));
+            assertThat(answer.body().at("/credentials/baseUrl").asText()).isEqualTo(sandbox.baseUrl());
+            assertThat(answer.response().body()).doesNotContain(secret).doesNotContain("clinic-42");
+        }
+        try (var db = OwnerDatabase.connect(environment);
+             var query = db.prepareStatement("SELECT encode(api_credentials, 'escape') FROM partner_sources"
+                     + " WHERE tenant_id = ? AND source = 'doktor365'");
+             var audit = db.prepareStatement("SELECT metadata::text FROM audit_logs WHERE tenant_id = ?"
+                     + " AND resource = 'partner_source'")) {
+            query.setObject(1, tenant);
+            try (var row = query.executeQuery()) {
+                row.next();
+                assertThat(row.getString(1)).isNotNull().doesNotContain(secret).doesNotContain("clinic-42");
+            }
+            audit.setObject(1, tenant);
+            try (var rows = audit.executeQuery()) {
+                while (rows.next()) {
+                    assertThat(rows.getString(1)).doesNotContain(secret);
+                }
+            }
+        }
+        assertThat(doktor365.patient(tenant, "p-7").get("id").asText()).as("the stored credentials work").isEqualTo("p-7");
+        assertThat(tokenRequests().get(0).getBodyAsString()).contains("client_id=clinic-42");
     }
 
     @Test
