@@ -1,5 +1,6 @@
 package com.healthtourism.hub.webhooks;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,12 +35,13 @@ public class PartnerSources {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final String COLUMNS = "s.tenant_id, s.source, s.scheme, s.secrets, s.secret_fingerprints, "
             + "s.enabled AND t.active AS enabled, s.tolerance_seconds, s.created_at, s.updated_at, "
-            + "(t.settings ->> 'webhookRateLimitPerMinute')::int AS rate_per_minute";
+            + "(t.settings ->> 'webhookRateLimitPerMinute')::int AS rate_per_minute, s.api_credentials_fingerprint, s.api_base_url";
 
     private final TenantTransactions transactions;
     private final FieldCipher cipher;
     private final ObjectMapper json;
     private final Cache<String, Optional<PartnerSource>> active;
+    private final Cache<String, Optional<ApiCredentials>> credentials;
 
     public PartnerSources(TenantTransactions transactions, FieldCipher cipher, ObjectMapper json,
                           WebhookProperties properties) {
@@ -48,6 +50,17 @@ public class PartnerSources {
         this.json = json;
         this.active = Caffeine.newBuilder().maximumSize(10_000)
                 .expireAfterWrite(properties.sourceCacheTtl()).build();
+        this.credentials = Caffeine.newBuilder().maximumSize(10_000)
+                .expireAfterWrite(properties.sourceCacheTtl()).build();
+    }
+
+    /** The credentials the hub calls the partner's API with, decrypted; cached briefly like the source. */
+    public Optional<ApiCredentials> apiCredentials(UUID tenantId, String source) {
+        return credentials.get(cacheKey(tenantId, source), key -> transactions.inTenant(tenantId, db -> db.sql(
+                        "SELECT api_credentials FROM partner_sources WHERE tenant_id = ? AND source = ? AND enabled"
+                                + " AND api_credentials IS NOT NULL")
+                .params(tenantId, source).query((row, n) -> fromCredentials(
+                        cipher.decrypt(row.getBytes(1), credentialsContext(tenantId, source)))).optional()));
     }
 
     /** The source if it exists, is enabled and its tenant is active; cached briefly. */
@@ -74,9 +87,12 @@ public class PartnerSources {
     public record Saved(PartnerSource source, boolean created) {
     }
 
-    /** Creates or replaces a source; runs in the caller's tenant transaction. */
+    /**
+     * Creates or replaces a source; runs in the caller's tenant transaction. API credentials left null keep the
+     * stored ones.
+     */
     public Saved save(JdbcClient db, UUID tenantId, String source, String scheme, List<String> secrets,
-                              boolean enabled, Duration tolerance) {
+                      boolean enabled, Duration tolerance, ApiCredentials api) {
         var fingerprints = secrets.stream().map(SecretFingerprint::of).toList();
         var saved = db.sql("""
                         INSERT INTO partner_sources (tenant_id, source, scheme, secrets, secret_fingerprints, enabled, tolerance_seconds)
@@ -88,7 +104,15 @@ public class PartnerSources {
                 .params(tenantId, source, scheme, cipher.encrypt(toJson(secrets), context(tenantId, source)),
                         fingerprints.toArray(String[]::new), enabled, (int) tolerance.toSeconds())
                 .query(Boolean.class).single();
+        if (api != null) {
+            db.sql("UPDATE partner_sources SET api_credentials = ?, api_credentials_fingerprint = ?, api_base_url = ?"
+                            + " WHERE tenant_id = ? AND source = ?")
+                    .params(cipher.encrypt(toJson(api), credentialsContext(tenantId, source)),
+                            SecretFingerprint.of(api.clientSecret()), api.baseUrl(), tenantId, source)
+                    .update();
+        }
         active.invalidate(cacheKey(tenantId, source));
+        credentials.invalidate(cacheKey(tenantId, source));
         return new Saved(db.sql("SELECT " + COLUMNS + " FROM partner_sources s JOIN tenants t ON t.id = s.tenant_id"
                         + " WHERE s.tenant_id = ? AND s.source = ?")
                 .params(tenantId, source).query(this::map).single(), saved);
@@ -99,6 +123,7 @@ public class PartnerSources {
     void forget(TenantChanged change) {
         var prefix = change.tenant().id() + ":";
         active.asMap().keySet().removeIf(key -> key.startsWith(prefix));
+        credentials.asMap().keySet().removeIf(key -> key.startsWith(prefix));
     }
 
     private PartnerSource map(ResultSet row, int n) throws SQLException {
@@ -109,7 +134,8 @@ public class PartnerSources {
         return new PartnerSource(tenantId, source, row.getString("scheme"), secrets, fingerprints,
                 row.getBoolean("enabled"), Duration.ofSeconds(row.getInt("tolerance_seconds")),
                 row.getObject("rate_per_minute", Integer.class),
-                row.getObject("created_at", OffsetDateTime.class), row.getObject("updated_at", OffsetDateTime.class));
+                row.getObject("created_at", OffsetDateTime.class), row.getObject("updated_at", OffsetDateTime.class),
+                row.getString("api_credentials_fingerprint"), row.getString("api_base_url"));
     }
 
     private static String cacheKey(UUID tenantId, String source) {
@@ -120,7 +146,11 @@ public class PartnerSources {
         return "tenant:" + tenantId + ":partner_sources:" + source;
     }
 
-    private byte[] toJson(List<String> secrets) {
+    private static String credentialsContext(UUID tenantId, String source) {
+        return "tenant:" + tenantId + ":partner_sources.api_credentials:" + source;
+    }
+
+    private byte[] toJson(Object secrets) {
         try {
             return json.writeValueAsBytes(secrets);
         } catch (JsonProcessingException e) {
@@ -133,6 +163,14 @@ public class PartnerSources {
             return json.readValue(new String(plaintext, StandardCharsets.UTF_8), STRINGS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored secrets are not a JSON list");
+        }
+    }
+
+    private ApiCredentials fromCredentials(byte[] plaintext) {
+        try {
+            return json.readValue(plaintext, ApiCredentials.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored API credentials are not a JSON object");
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.healthtourism.hub.webhooks;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -66,11 +67,15 @@ public class SourcesController {
                 : Duration.ofSeconds(settings.toleranceSeconds());
         var saved = transactions.inTenant(tenantId, db -> {
             var result = sources.save(db, tenantId, source, scheme, settings.secrets(),
-                    settings.enabled() == null || settings.enabled(), tolerance);
+                    settings.enabled() == null || settings.enabled(), tolerance, settings.credentials());
             var row = result.source();
+            var metadata = new LinkedHashMap<String, Object>(Map.of("source", source, "scheme", scheme,
+                    "enabled", row.enabled(), "fingerprints", row.fingerprints()));
+            if (row.apiFingerprint() != null) {
+                metadata.put("apiFingerprint", row.apiFingerprint());
+            }
             audit.record(db, AuditEntry.from(request, operator, tenantId,
-                    result.created() ? "source.created" : "source.updated", "partner_source", null, true,
-                    Map.of("source", source, "scheme", scheme, "enabled", row.enabled(), "fingerprints", row.fingerprints())));
+                    result.created() ? "source.created" : "source.updated", "partner_source", null, true, metadata));
             return result;
         });
         return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Starts, once per JVM, every backend the hub needs and is not configured: the machine's PostgreSQL
  * and Redis when they answer (embedded ones otherwise), a KRaft Kafka broker, an S3 server and a
  * Qdrant-protocol gRPC server in the JVM. Local mode keeps its data under .local/; a test run gets
- * a fresh database of its own.
+ * a fresh database of its own. Doktor365 is its WireMock sandbox unless HUB_DOKTOR365_BASE_URL names one.
  */
 public final class LocalBackends {
 
@@ -81,6 +81,11 @@ public final class LocalBackends {
             var qdrant = closeLater(new InProcessQdrantServer().start());
             properties.put("hub.qdrant.host", "127.0.0.1");
             properties.put("hub.qdrant.port", qdrant.port());
+        }
+        if (!configured.test("HUB_DOKTOR365_BASE_URL")) {
+            var doktor365 = closeLater(Doktor365Sandbox.start());
+            properties.put("hub.doktor365.base-url", doktor365.baseUrl());
+            log.info("Doktor365 sandbox (WireMock, src/test/resources/sandboxes/doktor365) on {}", doktor365.baseUrl());
         }
         log.info("local backends ready: {}", properties.keySet());
     }

@@ -27,7 +27,7 @@ class IntakeRulesTest {
     private Delivery delivery(Integer tenantLimit) {
         var delivery = new Delivery(UUID.randomUUID(), "stripe", "10.0.0.1", Map.of(), new byte[0], Instant.now());
         delivery.partnerSource(new PartnerSource(delivery.tenantId(), "stripe", "stripe", List.of("s"), List.of("f"),
-                true, Duration.ofMinutes(5), tenantLimit, null, null));
+                true, Duration.ofMinutes(5), tenantLimit, null, null, null, null));
         return delivery;
     }
 

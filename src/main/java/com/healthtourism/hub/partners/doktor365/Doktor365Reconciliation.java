@@ -1,0 +1,157 @@
+package com.healthtourism.hub.partners.doktor365;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import com.healthtourism.hub.patients.PatientRecords;
+import com.healthtourism.hub.tenancy.TenantRepository;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+
+/**
+ * Reconciliation with Doktor365 ({@code routes/doktor365-reconcile.yaml}): for each tenant with API credentials, the
+ * cases Doktor365 changed since the tenant's checkpoint are read page by page and applied like webhooks (patient and
+ * case upserted by Doktor365's ids, so what a webhook already applied changes nothing). The checkpoint lives in
+ * PostgreSQL and moves only after a page is applied; one hub instance reconciles a tenant at a time (ShedLock).
+ */
+@Component("doktor365Reconciliation")
+public class Doktor365Reconciliation {
+
+    private static final Logger log = LoggerFactory.getLogger(Doktor365Reconciliation.class);
+
+    private final TenantRepository tenants;
+    private final TenantTransactions transactions;
+    private final Doktor365 doktor365;
+    private final PatientRecords records;
+    private final ObjectMapper json;
+    private final LockingTaskExecutor locks;
+    private final Duration firstLookback;
+    private final Duration lockAtMostFor;
+
+    public Doktor365Reconciliation(TenantRepository tenants, TenantTransactions transactions, Doktor365 doktor365,
+                                   PatientRecords records, ObjectMapper json, LockProvider lockProvider,
+                                   @Value("${hub.doktor365.reconcile-first-lookback}") Duration firstLookback,
+                                   @Value("${hub.doktor365.reconcile-lock-at-most}") Duration lockAtMostFor) {
+        this.tenants = tenants;
+        this.transactions = transactions;
+        this.doktor365 = doktor365;
+        this.records = records;
+        this.json = json;
+        this.locks = new DefaultLockingTaskExecutor(lockProvider);
+        this.firstLookback = firstLookback;
+        this.lockAtMostFor = lockAtMostFor;
+    }
+
+    /** The active tenants that gave the hub Doktor365 API credentials. */
+    public List<UUID> tenants() {
+        var withCredentials = new ArrayList<UUID>();
+        for (var id : tenants.activeIds()) {
+            var tenant = UUID.fromString(id);
+            var configured = transactions.inTenant(tenant, db -> db.sql("""
+                            SELECT count(*) FROM partner_sources
+                            WHERE source = 'doktor365' AND enabled AND api_credentials IS NOT NULL""")
+                    .query(Long.class).single()) > 0;
+            if (configured) {
+                withCredentials.add(tenant);
+            }
+        }
+        return withCredentials;
+    }
+
+    /** Applies what Doktor365 changed since the tenant's checkpoint; on this instance only if no other is at it. */
+    public void reconcile(UUID tenant) throws Throwable {
+        var lock = new LockConfiguration(Instant.now(), "doktor365-reconcile-" + tenant, lockAtMostFor, Duration.ZERO);
+        var result = locks.executeWithLock(() -> {
+            run(tenant);
+            return true;
+        }, lock);
+        if (!result.wasExecuted()) {
+            log.debug("Doktor365 reconciliation of tenant {} runs elsewhere", tenant);
+        }
+    }
+
+    private record Checkpoint(OffsetDateTime updatedSince, String cursor) {
+    }
+
+    private void run(UUID tenant) {
+        var checkpoint = checkpoint(tenant).orElseGet(() ->
+                new Checkpoint(OffsetDateTime.now(ZoneOffset.UTC).minus(firstLookback), null));
+        var since = checkpoint.updatedSince();
+        var newest = since;
+        var cursor = checkpoint.cursor();
+        var applied = 0;
+        do {
+            var page = doktor365.casePage(tenant, since.toInstant(), cursor);
+            for (var partnerCase : page.path("data")) {
+                apply(tenant, partnerCase);
+                applied++;
+                var updated = updatedAt(partnerCase);
+                if (updated != null && updated.isAfter(newest)) {
+                    newest = updated;
+                }
+            }
+            cursor = page.path("has_more").asBoolean(false) ? page.path("next_cursor").asText(null) : null;
+            // resume from the next page if a later page fails; the window stays until the last page is applied
+            save(tenant, new Checkpoint(since, cursor));
+        } while (cursor != null);
+        save(tenant, new Checkpoint(newest, null));
+        log.info("Doktor365 reconciliation of tenant {}: {} cases applied", tenant, applied);
+    }
+
+    /** A case from Doktor365's API in the shape its webhooks carry, with its patient read from the API. */
+    private void apply(UUID tenant, JsonNode partnerCase) {
+        var patientId = partnerCase.path("patient_id").asText(null);
+        UUID patient = null;
+        if (patientId != null) {
+            patient = records.upsertPatient(tenant, Doktor365Inbound.SOURCE, doktor365.patient(tenant, patientId));
+        }
+        ObjectNode asWebhook = json.createObjectNode();
+        asWebhook.put("case_id", partnerCase.path("id").asText());
+        asWebhook.put("patient_id", patientId);
+        asWebhook.put("stage", partnerCase.path("status").asText(null));
+        asWebhook.put("status", partnerCase.path("status").asText(null));
+        asWebhook.put("priority", partnerCase.path("priority").asText(null));
+        asWebhook.put("notes", partnerCase.path("symptoms").asText(null));
+        asWebhook.put("treatment", partnerCase.path("treatment").asText(null));
+        asWebhook.put("updated_at", partnerCase.path("updated_at").asText(null));
+        records.upsertCase(tenant, Doktor365Inbound.SOURCE, asWebhook, patient);
+    }
+
+    private Optional<Checkpoint> checkpoint(UUID tenant) {
+        return transactions.inTenant(tenant, db -> db.sql(
+                        "SELECT updated_since, cursor FROM doktor365_checkpoints WHERE tenant_id = ?")
+                .param(tenant)
+                .query((rs, n) -> new Checkpoint(rs.getObject(1, OffsetDateTime.class), rs.getString(2)))
+                .optional());
+    }
+
+    private void save(UUID tenant, Checkpoint checkpoint) {
+        transactions.inTenant(tenant, db -> db.sql("""
+                        INSERT INTO doktor365_checkpoints (tenant_id, updated_since, cursor) VALUES (?, ?, ?)
+                        ON CONFLICT (tenant_id) DO UPDATE
+                        SET updated_since = EXCLUDED.updated_since, cursor = EXCLUDED.cursor, updated_at = now()""")
+                .params(tenant, checkpoint.updatedSince(), checkpoint.cursor()).update());
+    }
+
+    private static OffsetDateTime updatedAt(JsonNode partnerCase) {
+        var text = partnerCase.path("updated_at").asText(null);
+        return text == null ? null : OffsetDateTime.parse(text);
+    }
+}
