@@ -1,0 +1,126 @@
+package com.healthtourism.hub.partners.doktor365;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.healthtourism.hub.cases.TenantApiClient;
+import com.healthtourism.hub.local.Doktor365Sandbox;
+import com.healthtourism.hub.local.HubTest;
+import com.healthtourism.hub.patients.PatientRecords;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.webhooks.WebhookClient;
+
+/**
+ * Keeping a tenant's cases in step with Doktor365 both ways, against the Doktor365 sandbox: the reconciliation applies
+ * the cases changed since the tenant's checkpoint (and applying them again changes nothing), and a case move the hub
+ * makes on a Doktor365 case is pushed back to Doktor365.
+ */
+@HubTest
+class Doktor365SyncTest {
+
+    private static Doktor365Sandbox sandbox;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Doktor365Reconciliation reconciliation;
+    @Autowired
+    TenantTransactions transactions;
+    @Autowired
+    PatientRecords records;
+
+    @BeforeAll
+    static void startSandbox() {
+        sandbox = Doktor365Sandbox.start();
+    }
+
+    @AfterAll
+    static void stopSandbox() {
+        sandbox.close();
+    }
+
+    @Test
+    void reconciliationAppliesTheCasesChangedSinceTheCheckpointOnceAndMovesTheCheckpoint() throws Throwable {
+        var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
+        assertThat(reconciliation.tenants()).contains(tenant);
+        transactions.inTenant(tenant, db -> db.sql("""
+                        INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, '2025-01-01T00:00:00Z')""")
+                .param(tenant).update());
+
+        reconciliation.reconcile(tenant);
+
+        assertThat(count(tenant, "cases")).isEqualTo(3);
+        assertThat(count(tenant, "users")).isEqualTo(1);
+        var travelling = transactions.inTenant(tenant, db -> db.sql("""
+                        SELECT c.id FROM cases c JOIN external_refs r ON r.local_id = c.id
+                        WHERE r.kind = 'case' AND r.external_id = 'c-1003'""").query(UUID.class).single());
+        assertThat(records.patientCase(tenant, travelling).orElseThrow().status()).isEqualTo("travel");
+        assertThat(sandbox.server().findAll(getRequestedFor(urlPathEqualTo("/v1/cases"))))
+                .anySatisfy(list -> assertThat(list.queryParameter("updated_since").firstValue())
+                        .startsWith("2025-01-01T00:00"));
+        assertThat(checkpoint(tenant)).as("the newest change applied")
+                .isEqualTo(OffsetDateTime.parse("2025-02-01T12:00:00Z"));
+        var changedBefore = lastChange(tenant);
+
+        reconciliation.reconcile(tenant);
+
+        assertThat(count(tenant, "cases")).isEqualTo(3);
+        assertThat(lastChange(tenant)).as("applying the same cases again changes nothing").isEqualTo(changedBefore);
+    }
+
+    @Test
+    void aCaseMoveTheHubMakesOnADoktor365CaseIsPushedToDoktor365() throws Throwable {
+        var api = new TenantApiClient(port);
+        var tenant = tenantWithCredentials(api.admin());
+        reconciliation.reconcile(tenant);
+        var caseId = transactions.inTenant(tenant, db -> db.sql("""
+                        SELECT c.id FROM cases c JOIN external_refs r ON r.local_id = c.id
+                        WHERE r.kind = 'case' AND r.external_id = 'c-1001'""").query(UUID.class).single());
+        var key = api.key(tenant, false);
+
+        var moved = api.move(key, caseId, "eligibility");
+
+        assertThat(moved.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(sandbox.server().findAll(anyRequestedFor(urlPathEqualTo("/v1/cases/c-1001/status"))))
+                        .anySatisfy(push -> assertThat(push.getBodyAsString()).contains("eligibility")));
+    }
+
+    private UUID tenantWithCredentials(WebhookClient hub) {
+        var tenant = hub.tenantWithSources(Map.of("doktor365RatePerSecond", 100));
+        var put = hub.source(tenant, "doktor365", Map.of("secrets", List.of(WebhookClient.STANDARD_SECRET),
+                "credentials", Map.of("clientId", "hub-" + UUID.randomUUID(), "clientSecret", "s3cr3t-" + UUID.randomUUID(),
+                        "baseUrl", sandbox.baseUrl())));
+        assertThat(put.status()).isEqualTo(200);
+        return tenant;
+    }
+
+    private long count(UUID tenant, String table) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT count(*) FROM " + table).query(Long.class).single());
+    }
+
+    private OffsetDateTime lastChange(UUID tenant) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT max(updated_at) FROM cases").query(OffsetDateTime.class)
+                .single());
+    }
+
+    private OffsetDateTime checkpoint(UUID tenant) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT updated_since FROM doktor365_checkpoints")
+                .query(OffsetDateTime.class).single());
+    }
+}
