@@ -10,7 +10,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
@@ -42,10 +48,34 @@ class Doktor365InboundTest {
     Environment environment;
 
     @Test
-    void aPatientAndCaseDeliveredTwiceAreOneUserAndOneCaseAndALaterStageMovesTheCase() throws SQLException {
+    void aPatientAndCaseDeliveredTwiceAreOneUserAndOneCaseWithNoPlaintextAtRestOrInTheLogs() throws SQLException {
         var partner = new WebhookClient(port);
         var tenant = partner.tenantWithSources(Map.of());
         var created = caseEvent("case.created", "2026-11-20T10:00:00Z", "intake");
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var hub = (Logger) LoggerFactory.getLogger("com.healthtourism");
+        var hubLevel = hub.getLevel();
+        var logs = new ListAppender<ILoggingEvent>();
+        logs.start();
+        root.addAppender(logs);
+        hub.setLevel(Level.TRACE);
+        try {
+            flow(partner, tenant, created);
+        } finally {
+            hub.setLevel(hubLevel);
+            root.detachAppender(logs);
+        }
+
+        assertThat(logs.list).as("the capture saw the flow").anyMatch(event -> event.getLoggerName().startsWith("com.healthtourism"));
+        for (var event : logs.list) {
+            var line = event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(line).as("no PII in the logs of the flow")
+                    .doesNotContain("Ayse", "Yilmaz", "ayse.yilmaz", "905321234567", "U12345678", "hypertension");
+        }
+    }
+
+    private void flow(WebhookClient partner, UUID tenant, String created) throws SQLException {
 
         assertThat(deliver(partner, tenant, created).status()).isEqualTo(202);
         // the partner delivers the same case again as a new message (another webhook-id)
