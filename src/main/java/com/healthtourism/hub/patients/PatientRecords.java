@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import com.healthtourism.hub.cases.CaseStateCache;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 
 /**
@@ -32,8 +33,11 @@ public class PatientRecords {
     private final PersonalData personal;
     private final ExternalRefs refs;
     private final ObjectMapper json;
+    private final CaseStateCache caseStates;
 
-    public PatientRecords(TenantTransactions transactions, PersonalData personal, ExternalRefs refs, ObjectMapper json) {
+    public PatientRecords(TenantTransactions transactions, PersonalData personal, ExternalRefs refs, ObjectMapper json,
+                          CaseStateCache caseStates) {
+        this.caseStates = caseStates;
         this.transactions = transactions;
         this.personal = personal;
         this.refs = refs;
@@ -99,7 +103,7 @@ public class PatientRecords {
      */
     public UUID upsertCase(UUID tenant, String source, JsonNode d365Case, UUID patientId) {
         var record = Doktor365Case.from(d365Case);
-        return transactions.inTenant(tenant, db -> {
+        var caseId = transactions.inTenant(tenant, db -> {
             UUID patient = patientId != null ? patientId : knownPatient(db, source, record);
             String contentHmac = personal.contentHash("case", record.content(patient));
             var ref = refs.claim(db, tenant, source, CASE, record.externalId(), UUID.randomUUID());
@@ -121,7 +125,8 @@ public class PatientRecords {
                                 UPDATE cases SET patient_id = ?, status = COALESCE(?::case_status, status),
                                        priority = COALESCE(?::case_priority, priority),
                                        symptoms = COALESCE(?, symptoms),
-                                       medical_history = COALESCE(?::jsonb, medical_history), updated_at = now()
+                                       medical_history = COALESCE(?::jsonb, medical_history), updated_at = now(),
+                                       version = version + 1
                                 WHERE id = ?""")
                         .params(patient, record.status(), record.priority(), symptoms, history, id).update();
             }
@@ -129,6 +134,9 @@ public class PatientRecords {
             log.debug("case {} from {}: {}", id, source, ref.created() ? "created" : "updated");
             return id;
         });
+        // a partner change is a change of the case like any move: the version moved, the cached state goes
+        caseStates.drop(caseId);
+        return caseId;
     }
 
     /** The partner's own id of a hub case, when the case came from that partner (for pushing changes back). */

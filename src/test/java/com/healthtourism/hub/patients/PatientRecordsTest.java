@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.core.io.ClassPathResource;
 
+import com.healthtourism.hub.cases.CaseStateCache;
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.local.HubTest;
@@ -69,6 +71,12 @@ class PatientRecordsTest {
 
     @Autowired
     ObjectMapper json;
+
+    @Autowired
+    CaseStateCache caseStates;
+
+    @Autowired
+    StringRedisTemplate redis;
 
     @Autowired
     Environment environment;
@@ -149,6 +157,23 @@ class PatientRecordsTest {
 
         assertThat(records.patientCase(tenant, caseId).orElseThrow().status()).isEqualTo("itinerary");
         assertThat(count(tenant, "cases")).isEqualTo(1);
+    }
+
+    @Test
+    void aPartnerChangeMovesTheCaseVersionAndDropsItsCachedState() throws IOException {
+        UUID caseId = deliver(tenant, "case.created");
+        var versionBefore = version(caseId);
+        redis.opsForValue().set("case:state:" + caseId, "{\"status\":\"intake\"}");
+
+        deliver(tenant, "case.status_changed");
+
+        assertThat(version(caseId)).as("an optimistic move read before this change must fail").isGreaterThan(versionBefore);
+        assertThat(redis.hasKey("case:state:" + caseId)).isFalse();
+    }
+
+    private long version(UUID caseId) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT version FROM cases WHERE id = ?").param(caseId)
+                .query(Long.class).single());
     }
 
     @Test
@@ -242,7 +267,7 @@ class PatientRecordsTest {
                 .build();
         var rotatedData = new PersonalData(new FieldCipher(rotated.getPrimitive(RegistryConfiguration.get(), Aead.class)),
                 new EmailHashProperties(environment.getRequiredProperty("hub.patients.email-hash-key")));
-        var rotatedRecords = new PatientRecords(transactions, rotatedData, refs, json);
+        var rotatedRecords = new PatientRecords(transactions, rotatedData, refs, json, caseStates);
 
         UUID after = rotatedRecords.upsertPatient(tenant, SOURCE, json.createObjectNode().put("id", "d365-pat-new")
                 .put("first_name", "Elif").put("email", "elif@example.net").put("passport_number", "P7654321"));
