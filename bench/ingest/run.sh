@@ -43,7 +43,8 @@ $PSQL -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATAB
 redis-cli -n 2 FLUSHDB >/dev/null 2>&1 || true
 # The dev keyset and users of the test profile (never production values).
 HUB_ENCRYPTION_KEYSET=$(sed -n "s/^ *keyset: '\(.*\)'$/\1/p" src/test/resources/application-test.yml)
-export HUB_ENCRYPTION_KEYSET HUB_ADMIN_USER=test-admin HUB_ADMIN_PASSWORD=test-admin-password \
+HUB_EMAIL_HASH_KEY=$(head -c 32 /dev/urandom | base64)
+export HUB_ENCRYPTION_KEYSET HUB_EMAIL_HASH_KEY HUB_ADMIN_USER=test-admin HUB_ADMIN_PASSWORD=test-admin-password \
   HUB_OPS_USER=test-ops HUB_OPS_PASSWORD=test-ops-password
 # shellcheck disable=SC2046
 MALLOC_ARENA_MAX=2 java $HUB_JAVA_OPTS -jar "$JAR" $(cat "$WORK/backends.args") \
