@@ -8,8 +8,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.util.URISupport;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.slf4j.Logger;
@@ -125,6 +128,19 @@ public class ApprovalQueue {
                 parked.id(), parked.attempts(), summary.message());
         exchange.setProperty(PARKED_ITEM, parked.id());
         return parked.id();
+    }
+
+    /**
+     * A message of its own for a route that dead-letters with {@code useOriginalMessage}: split out of what a consumer
+     * received, it starts its own unit of work, so it (body and these headers) is the original the dead-letter
+     * channel parks, and the original a grant replays.
+     */
+    public static Message parkable(CamelContext context, String body, UUID tenant, String originKey) {
+        Message message = new DefaultMessage(context);
+        message.setBody(body);
+        message.setHeader(TENANT, tenant.toString());
+        message.setHeader(ORIGIN_KEY, originKey);
+        return message;
     }
 
     private static UUID tenantOf(Exchange exchange) {

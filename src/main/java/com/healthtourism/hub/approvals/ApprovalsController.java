@@ -27,6 +27,7 @@ import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.problems.BadRequest;
 import com.healthtourism.hub.problems.NotFound;
 import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.web.PageSize;
 
 /**
  * The ops API of the approval queue (role OPS; the raw payload is admin-only). Lists and counts read across
@@ -90,7 +91,7 @@ public class ApprovalsController {
                                    @RequestParam(required = false) String limit,
                                    @RequestParam(required = false) String after) {
         var filter = ApprovalFilter.parse(tenant, route, status, errorType, olderThan);
-        var size = pageSize(limit);
+        var size = PageSize.parse(limit, DEFAULT_LIMIT, MAX_LIMIT);
         var cursor = after == null || after.isBlank() ? null : after;
         return transactions.readForOps(db -> items.search(db, filter, size, cursor));
     }
@@ -186,20 +187,5 @@ public class ApprovalsController {
     private static ApprovalDecisions.Operator operatorOf(HttpServletRequest http, Authentication operator) {
         return new ApprovalDecisions.Operator(operator.getName(), http.getRemoteAddr(),
                 http.getHeader(HttpHeaders.USER_AGENT));
-    }
-
-    private static int pageSize(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            var size = Integer.parseInt(limit.strip());
-            if (size >= 1 && size <= MAX_LIMIT) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the problem below
-        }
-        throw new BadRequest("limit", "limit: must be a whole number from 1 to " + MAX_LIMIT);
     }
 }

@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -68,6 +69,19 @@ public class CloudEvents {
                 subject, OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
                 "application/json", tenantId.toString(), data);
         return new OutgoingEvent(family.topic(), tenantId + ":" + subject, event.id(), type, write(event));
+    }
+
+    /** A hub event as a route consumes it (a CloudEvent's JSON text): the JSON object, or empty when it is none. */
+    public Optional<JsonNode> consumed(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            var node = json.readTree(text);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
     }
 
     private JsonNode parse(String mappingOutput) {

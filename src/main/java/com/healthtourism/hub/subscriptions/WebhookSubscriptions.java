@@ -6,16 +6,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
+import com.healthtourism.hub.approvals.ApprovalQueue;
+import com.healthtourism.hub.events.CloudEvents;
 import com.healthtourism.hub.signatures.StandardWebhooksScheme;
 
 /**
@@ -25,9 +24,9 @@ import com.healthtourism.hub.signatures.StandardWebhooksScheme;
 @Component("webhookSubscriptions")
 public class WebhookSubscriptions {
 
-    public static final String TENANT = "hubTenant";
+    public static final String TENANT = ApprovalQueue.TENANT;
     public static final String SUBSCRIPTION = "hubSubscription";
-    public static final String ORIGIN_KEY = "hubOriginKey";
+    public static final String ORIGIN_KEY = ApprovalQueue.ORIGIN_KEY;
     public static final String EVENT_ID = "hubEventId";
     public static final String EVENT_TYPE = "hubEventType";
     public static final String ACTIVE = "hubSubscriptionActive";
@@ -36,13 +35,13 @@ public class WebhookSubscriptions {
     private static final String UNROUTABLE = "hub.subscriptions.unroutable";
 
     private final Subscriptions subscriptions;
-    private final ObjectMapper json;
+    private final CloudEvents cloudEvents;
     private final Clock clock;
     private final MeterRegistry meters;
 
-    public WebhookSubscriptions(Subscriptions subscriptions, ObjectMapper json, Clock clock, MeterRegistry meters) {
+    public WebhookSubscriptions(Subscriptions subscriptions, CloudEvents cloudEvents, Clock clock, MeterRegistry meters) {
         this.subscriptions = subscriptions;
-        this.json = json;
+        this.cloudEvents = cloudEvents;
         this.clock = clock;
         this.meters = meters;
     }
@@ -53,7 +52,7 @@ public class WebhookSubscriptions {
      */
     public List<Message> deliveries(Exchange exchange) {
         var body = exchange.getIn().getBody(String.class);
-        var event = parse(body);
+        var event = cloudEvents.consumed(body);
         if (event.isEmpty()) {
             return unroutable("not-json");
         }
@@ -72,11 +71,8 @@ public class WebhookSubscriptions {
         }
         return active.get().stream().filter(subscription -> subscription.wants(type))
                 .map(subscription -> {
-                    Message message = new DefaultMessage(exchange.getContext());
-                    message.setBody(body);
-                    message.setHeader(TENANT, tenant.toString());
+                    var message = ApprovalQueue.parkable(exchange.getContext(), body, tenant, subscription.id() + ":" + id);
                     message.setHeader(SUBSCRIPTION, subscription.id().toString());
-                    message.setHeader(ORIGIN_KEY, subscription.id() + ":" + id);
                     message.setHeader(EVENT_ID, id);
                     message.setHeader(EVENT_TYPE, type);
                     return message;
@@ -107,18 +103,6 @@ public class WebhookSubscriptions {
         StandardWebhooksScheme.headers(target.get().secret(), eventId, clock.instant().getEpochSecond(), bytes)
                 .forEach(in::setHeader);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
-    }
-
-    private Optional<JsonNode> parse(String body) {
-        if (body == null) {
-            return Optional.empty();
-        }
-        try {
-            var node = json.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
-        }
     }
 
     private List<Message> unroutable(String reason) {

@@ -26,6 +26,7 @@ import com.healthtourism.hub.audit.AuditTrail;
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.problems.NotFound;
 import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.web.PageSize;
 
 /**
  * Ops view of a tenant's inbound messages: search and read metadata (ops and admin); read the raw
@@ -37,6 +38,8 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
 public class MessagesController {
 
     private static final String RESOURCE = "inbound_message";
+    private static final int DEFAULT_PAGE = 50;
+    private static final int MAX_PAGE = 500;
 
     private final TenantTransactions transactions;
     private final InboundMessageSearch messages;
@@ -71,7 +74,7 @@ public class MessagesController {
                                             @RequestParam(required = false) String limit,
                                             @RequestParam(required = false) String after) {
         var query = MessageQuery.parse(source, type, status, from, to);
-        var size = pageSize(limit);
+        var size = PageSize.parse(limit, DEFAULT_PAGE, MAX_PAGE);
         var cursor = after == null || after.isBlank() ? null : after;
         return transactions.inTenant(tenantId, db -> messages.search(db, tenantId, query, size, cursor));
     }
@@ -144,21 +147,6 @@ public class MessagesController {
     }
 
     private record Payload(byte[] body, String contentType) {
-    }
-
-    private static int pageSize(String limit) {
-        if (limit == null || limit.isBlank()) {
-            return 50;
-        }
-        try {
-            var size = Integer.parseInt(limit.strip());
-            if (size >= 1 && size <= 500) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // reported below like any other value out of range
-        }
-        throw new MessageQuery.InvalidFilter("limit", "must be a whole number from 1 to 500");
     }
 
     private static MediaType contentType(String received) {

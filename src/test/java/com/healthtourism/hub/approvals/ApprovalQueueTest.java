@@ -184,6 +184,26 @@ class ApprovalQueueTest {
     }
 
     @Test
+    void aBulkGrantReplaysOnlyTheItemsOfItsFilter() throws SQLException {
+        var tenant = tenant();
+        var other = tenant();
+        // a timer route's entry takes no message: each replay runs and fails, so it is visible as replay_failed
+        var first = park(tenant, "admin-idempotency-sweep", "sub:bulk1", PAYLOAD, http503());
+        var second = park(tenant, "admin-idempotency-sweep", "sub:bulk2", PAYLOAD, http503());
+        var untouched = park(other, "admin-idempotency-sweep", "sub:bulk3", PAYLOAD, http503());
+
+        var granted = ops().post("/ops/api/approvals/grant", Map.of("tenant", tenant.toString(), "reason", "partner is back"));
+
+        assertThat(granted.status()).isEqualTo(200);
+        assertThat(granted.body().get("count").asInt()).isEqualTo(2);
+        assertThat(status(first)).isEqualTo("replay_failed");
+        assertThat(status(second)).isEqualTo("replay_failed");
+        assertThat(status(untouched)).isEqualTo("pending");
+        assertThat(auditCount(tenant, "approval.grant", OpsClient.OPS)).isEqualTo(2);
+        assertThat(auditCount(other, "approval.grant", OpsClient.OPS)).isZero();
+    }
+
+    @Test
     void everyPayloadReadIsAuditedAndOnlyAdminsSeeItUnmasked() throws SQLException {
         var tenant = tenant();
         var id = park(tenant, "partner-webhook-delivery", "sub:evt_read", PAYLOAD, http503());

@@ -17,11 +17,14 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,6 +36,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import com.healthtourism.hub.approvals.ApprovalQueue;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.LocalBackends;
 import com.healthtourism.hub.local.OwnerDatabase;
@@ -85,6 +89,8 @@ class BackendOutageTest {
     MeterRegistry meters;
     @Autowired
     CamelContext camel;
+    @Autowired
+    ProducerTemplate producer;
 
     @Test
     void readinessFollowsTheDatabase() {
@@ -152,6 +158,31 @@ class BackendOutageTest {
         }
         assertThat(messagesFor(tenant)).isEqualTo(4);
         assertThat(failOpenCount()).isGreaterThanOrEqualTo(failOpenBefore + 4);
+    }
+
+    @Test
+    void aMessageIsParkedWithoutRedisAndTheConsoleListIsRebuiltLater() {
+        var tenant = new WebhookClient(port).tenantWithSources(Map.of());
+        var failuresBefore = meters.counter("hub.approvals.index.failures").count();
+        var exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody("{\"id\":\"evt_no_redis\"}");
+        exchange.getMessage().setHeader(ApprovalQueue.TENANT, tenant.toString());
+        exchange.getMessage().setHeader(ApprovalQueue.ORIGIN_KEY, "evt_no_redis");
+        exchange.setProperty(Exchange.FAILURE_ROUTE_ID, "partner-webhook-delivery");
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("partner down"));
+
+        redis.cut();
+        Exchange parked;
+        try {
+            parked = producer.send("direct:dead-letter", exchange);
+        } finally {
+            redis.restore();
+        }
+
+        assertThat(parked.getException()).as("Redis is only the console's index").isNull();
+        assertThat(countFor("SELECT count(*) FROM approval_items WHERE tenant_id = ? AND status = 'pending'", tenant))
+                .isOne();
+        assertThat(meters.counter("hub.approvals.index.failures").count()).isGreaterThan(failuresBefore);
     }
 
     @Test

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
 import com.healthtourism.hub.approvals.ApprovalQueue;
 import com.healthtourism.hub.crypto.FieldCipher;
+import com.healthtourism.hub.events.CloudEvents;
 import com.healthtourism.hub.patients.PatientRecords;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 import com.healthtourism.hub.webhooks.InboundMessageSearch;
@@ -35,9 +35,11 @@ public class Doktor365Inbound {
     private final FieldCipher cipher;
     private final PatientRecords records;
     private final ObjectMapper json;
+    private final CloudEvents cloudEvents;
 
     public Doktor365Inbound(TenantTransactions transactions, InboundMessageSearch messages, FieldCipher cipher,
-                            PatientRecords records, ObjectMapper json) {
+                            PatientRecords records, ObjectMapper json, CloudEvents cloudEvents) {
+        this.cloudEvents = cloudEvents;
         this.transactions = transactions;
         this.messages = messages;
         this.cipher = cipher;
@@ -52,21 +54,18 @@ public class Doktor365Inbound {
      */
     public List<Message> applications(Exchange exchange) {
         var body = exchange.getMessage().getBody(String.class);
-        var event = read(body);
-        if (event == null || !EVENT_SOURCE.equals(event.path("source").asText())
-                || !event.path("type").asText().startsWith("case.") || !event.hasNonNull("tenantid")) {
-            return List.of();
-        }
-        Message message = new DefaultMessage(exchange.getContext());
-        message.setBody(body);
-        message.setHeader(ApprovalQueue.TENANT, event.get("tenantid").asText());
-        message.setHeader(ApprovalQueue.ORIGIN_KEY, event.path("id").asText());
-        return List.of(message);
+        return cloudEvents.consumed(body)
+                .filter(event -> EVENT_SOURCE.equals(event.path("source").asText())
+                        && event.path("type").asText().startsWith("case.") && event.hasNonNull("tenantid"))
+                .map(event -> List.of(ApprovalQueue.parkable(exchange.getContext(), body,
+                        UUID.fromString(event.get("tenantid").asText()), event.path("id").asText())))
+                .orElse(List.of());
     }
 
     /** Upserts the event's patient and case from the partner's stored message. */
     public void apply(String cloudEvent) {
-        var event = read(cloudEvent);
+        var event = cloudEvents.consumed(cloudEvent)
+                .orElseThrow(() -> new IllegalStateException("not a hub event"));
         var tenant = UUID.fromString(event.get("tenantid").asText());
         var messageId = UUID.fromString(event.get("id").asText());
         var stored = transactions.inTenant(tenant, db -> messages.body(db, tenant, messageId))
@@ -90,13 +89,5 @@ public class Doktor365Inbound {
         }
         var patientId = records.upsertPatient(tenant, SOURCE, patient);
         records.upsertCase(tenant, SOURCE, partnerCase, patientId);
-    }
-
-    private JsonNode read(String cloudEvent) {
-        try {
-            return cloudEvent == null ? null : json.readTree(cloudEvent);
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

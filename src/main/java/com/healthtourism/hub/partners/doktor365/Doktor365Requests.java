@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import com.healthtourism.hub.approvals.ApprovalQueue;
 import com.healthtourism.hub.tenancy.TenantChanged;
 import com.healthtourism.hub.tenancy.TenantRepository;
 import com.healthtourism.hub.webhooks.ApiCredentials;
@@ -31,8 +32,8 @@ import com.healthtourism.hub.webhooks.WebhookProperties;
 public class Doktor365Requests {
 
     public static final String SOURCE = "doktor365";
-    /** Headers a caller sets: the tenant (ApprovalQueue.TENANT), and for a status push the case and its status. */
-    public static final String TENANT = "hubTenant";
+    /** Headers a caller sets: the tenant, and for a status push the case and its status. */
+    public static final String TENANT = ApprovalQueue.TENANT;
     public static final String CASE_ID = "hubD365CaseId";
     public static final String CASE_STATUS = "hubCaseStatus";
     /** Headers of a read: method GET implied, the path under the base URL and its query parameters. */

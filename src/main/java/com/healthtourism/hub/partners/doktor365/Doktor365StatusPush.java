@@ -1,17 +1,14 @@
 package com.healthtourism.hub.partners.doktor365;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultMessage;
 import org.springframework.stereotype.Component;
 
 import com.healthtourism.hub.approvals.ApprovalQueue;
+import com.healthtourism.hub.events.CloudEvents;
 import com.healthtourism.hub.patients.PatientRecords;
 
 /**
@@ -24,39 +21,28 @@ public class Doktor365StatusPush {
     private static final String HUB_CASES = "/hub/cases";
 
     private final PatientRecords records;
-    private final ObjectMapper json;
+    private final CloudEvents cloudEvents;
 
-    public Doktor365StatusPush(PatientRecords records, ObjectMapper json) {
+    public Doktor365StatusPush(PatientRecords records, CloudEvents cloudEvents) {
         this.records = records;
-        this.json = json;
+        this.cloudEvents = cloudEvents;
     }
 
     /** The push for a hub case event as a message of its own (none when the case is not Doktor365's). */
     public List<Message> pushes(Exchange exchange) {
         var body = exchange.getMessage().getBody(String.class);
-        var event = read(body);
-        if (event == null || !HUB_CASES.equals(event.path("source").asText())
-                || !"case.updated".equals(event.path("type").asText()) || !event.hasNonNull("tenantid")) {
+        var event = cloudEvents.consumed(body).filter(found -> HUB_CASES.equals(found.path("source").asText())
+                && "case.updated".equals(found.path("type").asText()) && found.hasNonNull("tenantid"));
+        if (event.isEmpty()) {
             return List.of();
         }
-        var tenant = UUID.fromString(event.get("tenantid").asText());
-        var caseId = UUID.fromString(event.at("/data/caseId").asText());
+        var tenant = UUID.fromString(event.get().get("tenantid").asText());
+        var caseId = UUID.fromString(event.get().at("/data/caseId").asText());
         return records.externalCaseId(tenant, Doktor365Inbound.SOURCE, caseId).map(partnerCaseId -> {
-            Message message = new DefaultMessage(exchange.getContext());
-            message.setBody(body);
-            message.setHeader(ApprovalQueue.TENANT, tenant.toString());
-            message.setHeader(ApprovalQueue.ORIGIN_KEY, event.path("id").asText());
-            message.setHeader("hubD365CaseId", partnerCaseId);
-            message.setHeader("hubCaseStatus", event.at("/data/status").asText());
+            var message = ApprovalQueue.parkable(exchange.getContext(), body, tenant, event.get().path("id").asText());
+            message.setHeader(Doktor365Requests.CASE_ID, partnerCaseId);
+            message.setHeader(Doktor365Requests.CASE_STATUS, event.get().at("/data/status").asText());
             return List.of(message);
         }).orElse(List.of());
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return body == null ? null : json.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

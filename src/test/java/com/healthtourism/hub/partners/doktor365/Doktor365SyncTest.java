@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -81,6 +82,23 @@ class Doktor365SyncTest {
 
         assertThat(count(tenant, "cases")).isEqualTo(3);
         assertThat(lastChange(tenant)).as("applying the same cases again changes nothing").isEqualTo(changedBefore);
+    }
+
+    @Test
+    void aRunThatFailsKeepsTheCheckpointAndAppliesNothingTwice() {
+        var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
+        transactions.inTenant(tenant, db -> db.sql("""
+                        INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, '2025-01-01T00:00:00Z')""")
+                .param(tenant).update());
+        sandbox.down(503);
+        try {
+            assertThatThrownBy(() -> reconciliation.reconcile(tenant)).isInstanceOf(Doktor365Unavailable.class);
+        } finally {
+            sandbox.reset();
+        }
+
+        assertThat(checkpoint(tenant)).isEqualTo(OffsetDateTime.parse("2025-01-01T00:00:00Z"));
+        assertThat(count(tenant, "cases")).isZero();
     }
 
     @Test
