@@ -15,8 +15,11 @@ import com.healthtourism.hub.problems.Problems;
 import com.healthtourism.hub.web.BufferedBodyRequest;
 
 /**
- * Reads a webhook's body exactly as sent, and no more than the limit: a longer body is answered 413
- * before it is read further. Signatures are computed over these bytes, and they are what is stored.
+ * The front of the webhook intake. Reads a webhook's body exactly as sent, and no more than the limit: a
+ * longer body is answered 413 before it is read further. Signatures are computed over these bytes, and
+ * they are what is stored. Then it forwards the request straight to Camel's servlet, so none of the
+ * filters meant for the hub's own APIs (login, CSRF, MVC handler look-ups, HTTP observations) runs on
+ * the hub's busiest path: a partner is authenticated by its signature, in the route.
  */
 public class RawBodyFilter extends OncePerRequestFilter {
 
@@ -25,10 +28,13 @@ public class RawBodyFilter extends OncePerRequestFilter {
 
     private final int maxBytes;
     private final ObjectMapper json;
+    private final String camelServlet;
 
-    public RawBodyFilter(int maxBytes, ObjectMapper json) {
+    /** @param camelServlet the name of Camel's servlet, which the intake route consumes from */
+    public RawBodyFilter(int maxBytes, ObjectMapper json, String camelServlet) {
         this.maxBytes = maxBytes;
         this.json = json;
+        this.camelServlet = camelServlet;
     }
 
     @Override
@@ -44,7 +50,13 @@ public class RawBodyFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(RAW_BODY, body);
-        chain.doFilter(new BufferedBodyRequest(request, body), response);
+        var buffered = new BufferedBodyRequest(request, body);
+        var intake = request.getServletContext().getNamedDispatcher(camelServlet);
+        if (intake == null) {
+            chain.doFilter(buffered, response);
+        } else {
+            intake.forward(buffered, response);
+        }
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {

@@ -3,6 +3,7 @@ package com.healthtourism.hub.webhooks;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -19,10 +20,13 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<RawBodyFilter> webhookRawBody(WebhookProperties properties, ObjectMapper json) {
-        var registration = new FilterRegistrationBean<>(new RawBodyFilter((int) properties.maxBody().toBytes(), json));
+    FilterRegistrationBean<RawBodyFilter> webhookRawBody(WebhookProperties properties, ObjectMapper json,
+                                                         @Value("${camel.servlet.mapping.servlet-name:CamelServlet}") String camelServlet) {
+        var registration = new FilterRegistrationBean<>(
+                new RawBodyFilter((int) properties.maxBody().toBytes(), json, camelServlet));
         registration.addUrlPatterns("/webhooks/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        // first, so that no filter of the hub's own APIs runs before it hands the request to Camel
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 }

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.http.common.HttpMessage;
 import org.springframework.stereotype.Component;
 
 /** Opens a delivery from the HTTP request and finds its tenant's active source, or answers 404. */
@@ -24,7 +24,7 @@ public class WebhookDeliveries {
     }
 
     public Delivery open(Exchange exchange) {
-        var request = exchange.getIn(PlatformHttpMessage.class).getRequest();
+        var request = exchange.getIn(HttpMessage.class).getRequest();
         var tenant = parseTenant(exchange.getIn().getHeader("tenantId", String.class));
         var source = exchange.getIn().getHeader("source", String.class);
         var rawBody = (byte[]) request.getAttribute(RawBodyFilter.RAW_BODY);
