@@ -101,6 +101,17 @@ run_wrk() { # connections, events-file, [pace-ms]
   echo "$rps ${p50:-?} ${p99:-?} ${errors:-0}"
 }
 
+# Waits until the relay has published everything the hub accepted (the outbox is empty) and prints how long that
+# took, so that neither the next hub run nor pgbench shares the machine with the relay's catch-up.
+drain() {
+  local start=$SECONDS
+  until [[ "$($PSQL -d $DB -c "SELECT count(*) FROM outbox")" == 0 ]]; do
+    (( SECONDS - start > 600 )) && { echo "the outbox did not drain in 10 minutes" >&2; return 1; }
+    sleep 1
+  done
+  echo $(( SECONDS - start ))
+}
+
 # The JIT needs a while on two cores; the figures are for a warmed-up hub.
 warm() {
   python3 bench/ingest/events.py "$SECRET" $(( WARMUP * 3000 )) "$WORK/warm.txt"
@@ -109,17 +120,19 @@ warm() {
 
 echo "warming up"
 warm
-printf '\n| connections | hub events/s | pgbench tps | ratio | hub p50 | hub p99 | hub non-2xx | hub RSS |\n'
-printf '|---|---|---|---|---|---|---|---|\n'
+printf '\n| connections | hub events/s | pgbench tps | ratio | hub p50 | hub p99 | hub non-2xx | hub RSS | relay caught up after |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
 BEST=0
 for c in $CONNECTIONS; do
   python3 bench/ingest/events.py "$SECRET" $(( DURATION * 8000 )) "$WORK/events.txt"
+  drain >/dev/null
   read -r rps p50 p99 errors <<<"$(run_wrk "$c" "$WORK/events.txt")"
   rss=$(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$HUB_PID/status)
+  caught_up=$(drain)
   tps=$(pgbench -h 127.0.0.1 -U postgres -n -M prepared -c "$c" -j 2 -T "$DURATION" -f "$WORK/pgbench.sql" $DB 2>/dev/null \
     | awk '/^tps/ {print $3}')
   ratio=$(python3 -c "print(f'{$rps/$tps:.2f}')")
-  printf '| %s | %.0f | %.0f | %s | %s | %s | %s | %s |\n' "$c" "$rps" "$tps" "$ratio" "$p50" "$p99" "$errors" "$rss"
+  printf '| %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s s |\n' "$c" "$rps" "$tps" "$ratio" "$p50" "$p99" "$errors" "$rss" "$caught_up"
   BEST=$(python3 -c "print(max($BEST, $rps))")
 done
 
@@ -128,6 +141,7 @@ PACED_CONNECTIONS=32
 # Each connection waits PACE ms before a request, so 32 connections offer about HALF requests/s.
 PACE=$(python3 -c "print(max(1, int(1000*$PACED_CONNECTIONS/$HALF)))")
 python3 bench/ingest/events.py "$SECRET" $(( DURATION * HALF * 2 )) "$WORK/half.txt"
+drain >/dev/null
 read -r rps p50 p99 errors <<<"$(run_wrk $PACED_CONNECTIONS "$WORK/half.txt" "$PACE")"
 printf '\nat half the best rate (offered ~%s/s, got %.0f/s): p50 %s, p99 %s, non-2xx %s\n' "$HALF" "$rps" "$p50" "$p99" "$errors"
 printf 'hub peak RSS: %s\n' "$(awk '/VmHWM/ {printf "%d MB", $2/1024}' /proc/$HUB_PID/status)"

@@ -8,7 +8,10 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
 
-/** Shown as {@code embeddings}: UP once the model has produced a vector of its dimension. */
+/**
+ * Shown as {@code embeddings}: a model that loads on first use is UP with {@code loaded: false} until then (the check
+ * does not load it); once loaded, UP only if it produces vectors of its declared dimension.
+ */
 @Component("embeddingsHealthIndicator")
 public class EmbeddingsHealthIndicator extends AbstractHealthIndicator {
 
@@ -24,9 +27,14 @@ public class EmbeddingsHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
+        if (model instanceof LazyEmbeddingModel lazy && !lazy.loaded()) {
+            builder.up().withDetail("model", modelName).withDetail("dimension", model.dimension())
+                    .withDetail("loaded", false);
+            return;
+        }
         var dimension = loadedDimension.updateAndGet(known ->
                 known != null ? known : model.embed("health check").content().dimension());
-        builder.withDetail("model", modelName).withDetail("dimension", dimension);
+        builder.withDetail("model", modelName).withDetail("dimension", dimension).withDetail("loaded", true);
         if (dimension == model.dimension()) {
             builder.up();
         } else {

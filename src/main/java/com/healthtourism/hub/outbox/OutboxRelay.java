@@ -6,10 +6,15 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -130,9 +135,41 @@ public class OutboxRelay {
         }
     }
 
-    /** Its event is on Kafka: the row leaves the outbox. */
-    public void published(OutboxEntry entry) {
-        settle(entry, "published", null);
+    /** Kafka has these events (a tenant's batch): their rows leave the outbox, in one transaction. */
+    public void published(List<Publication> publications) {
+        if (publications.isEmpty()) {
+            return;
+        }
+        var tenant = publications.get(0).entry().tenantId();
+        var rows = publications.stream().map(p -> p.entry().outboxId()).toArray(Long[]::new);
+        var messages = publications.stream().map(p -> p.entry().messageId()).filter(Objects::nonNull).toArray(UUID[]::new);
+        transactions.inTenant(tenant, db -> {
+            db.sql("DELETE FROM outbox WHERE id = ANY(?)").param(rows).update();
+            return messages.length == 0 ? 0 : db.sql("""
+                            UPDATE inbound_messages SET status = 'published', error = NULL, published_at = now()
+                            WHERE id = ANY(?)""")
+                    .param(messages).update();
+        });
+    }
+
+    /**
+     * The batch as Kafka records, in order: each on topic hub.&lt;family&gt; keyed tenant:subject (so an aggregate's
+     * events keep their order), with its CloudEvents id and type as headers.
+     */
+    public List<Message> records(List<Publication> publications, Exchange exchange) {
+        var records = new ArrayList<Message>(publications.size());
+        for (var publication : publications) {
+            var event = publication.event();
+            var record = new DefaultMessage(exchange.getContext());
+            record.setHeader(KafkaConstants.OVERRIDE_TOPIC, event.topic());
+            record.setHeader(KafkaConstants.KEY, event.key());
+            record.setHeader("ce_id", event.id());
+            record.setHeader("ce_type", event.type());
+            record.setHeader("content-type", "application/cloudevents+json");
+            record.setBody(event.json());
+            records.add(record);
+        }
+        return records;
     }
 
     /** No mapping for its event type (or the mapping yields no event for it): nothing to publish. */
@@ -188,12 +225,8 @@ public class OutboxRelay {
             if (entry.messageId() == null) {
                 return 0;
             }
-            return db.sql("""
-                            UPDATE inbound_messages
-                            SET status = CAST(? AS inbound_message_status), error = ?,
-                                published_at = CASE WHEN ? = 'published' THEN now() ELSE published_at END
-                            WHERE id = ?""")
-                    .params(status, error, status, entry.messageId()).update();
+            return db.sql("UPDATE inbound_messages SET status = CAST(? AS inbound_message_status), error = ? WHERE id = ?")
+                    .params(status, error, entry.messageId()).update();
         });
     }
 

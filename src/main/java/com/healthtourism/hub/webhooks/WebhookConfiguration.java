@@ -21,7 +21,7 @@ public class WebhookConfiguration {
 
     @Bean
     FilterRegistrationBean<RawBodyFilter> webhookRawBody(WebhookProperties properties, ObjectMapper json,
-                                                         @Value("${camel.servlet.mapping.servlet-name:CamelServlet}") String camelServlet) {
+                                                         @Value("${hub.webhooks.servlet-name}") String camelServlet) {
         var registration = new FilterRegistrationBean<>(
                 new RawBodyFilter((int) properties.maxBody().toBytes(), json, camelServlet));
         registration.addUrlPatterns("/webhooks/*");

@@ -1,5 +1,8 @@
 package com.healthtourism.hub.local;
 
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -9,6 +12,8 @@ import org.springframework.core.env.MapPropertySource;
  * (a real PostgreSQL, Kafka, ...) are left alone; only the missing backends are started.
  */
 public class LocalBackendsInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private static final AtomicInteger CONTEXTS = new AtomicInteger();
 
     private final LocalBackends.Mode mode;
 
@@ -23,7 +28,10 @@ public class LocalBackendsInitializer implements ApplicationContextInitializer<C
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         var environment = context.getEnvironment();
-        var properties = LocalBackends.start(mode, environment::containsProperty);
+        var properties = new HashMap<String, Object>(LocalBackends.start(mode, environment::containsProperty));
+        // Camel's servlet registry is one per JVM and per servlet name: each cached test context needs its own name,
+        // or one context's requests could reach another context's intake route.
+        properties.putIfAbsent("hub.webhooks.servlet-name", "webhooks-" + CONTEXTS.incrementAndGet());
         var sources = environment.getPropertySources();
         var local = new MapPropertySource("local-backends", properties);
         // A test's own properties (@TestPropertySource, @DynamicPropertySource) still win over these.

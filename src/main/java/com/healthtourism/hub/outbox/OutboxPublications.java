@@ -1,0 +1,50 @@
+package com.healthtourism.hub.outbox;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import com.healthtourism.hub.events.OutgoingEvent;
+
+/**
+ * Collects what the mapping of a tenant's claimed rows yields, in claim order: each row mapped to an event becomes a
+ * {@link Publication}; rows settled otherwise (unmapped, failed) and failed mappings add nothing. On completion the
+ * body is the list, which outbox-publish sends to Kafka as one batch.
+ */
+@Component("outboxPublications")
+public class OutboxPublications implements AggregationStrategy {
+
+    /** Exchange property: the row being mapped. */
+    public static final String ENTRY = "outboxEntry";
+    /** Exchange property: how its mapping ended ({@value #MAPPED}, unmapped or failed). */
+    public static final String OUTCOME = "outboxOutcome";
+    public static final String MAPPED = "mapped";
+    private static final String COLLECTED = "outboxPublications";
+
+    @Override
+    public Exchange aggregate(Exchange collected, Exchange mapped) {
+        var result = collected == null ? mapped : collected;
+        @SuppressWarnings("unchecked")
+        var publications = (List<Publication>) result.getProperty(COLLECTED, List.class);
+        if (publications == null) {
+            publications = new ArrayList<>();
+            result.setProperty(COLLECTED, publications);
+        }
+        if (mapped.getException() == null && MAPPED.equals(mapped.getProperty(OUTCOME, String.class))) {
+            publications.add(new Publication(mapped.getProperty(ENTRY, OutboxEntry.class),
+                    mapped.getMessage().getBody(OutgoingEvent.class)));
+        }
+        return result;
+    }
+
+    @Override
+    public void onCompletion(Exchange result) {
+        if (result != null) {
+            var publications = result.removeProperty(COLLECTED);
+            result.getMessage().setBody(publications == null ? List.of() : publications);
+        }
+    }
+}
