@@ -1,6 +1,7 @@
 -- wrk script: every connection posts pre-signed, never-repeated Stripe events. Threads take
--- disjoint lines of the events file. With PACE_MS set, each request waits that long first
--- (constant-rate load for the latency measurement).
+-- disjoint lines of the events file. With PACE_MS set, each request first waits a random time
+-- with that mean (exponentially distributed, as between independent partners' events), so the
+-- connections do not fall into step and arrive as one burst (rate-limited load for the latency run).
 local events = {}
 local next_event = 1
 local pace = tonumber(os.getenv("PACE_MS") or "0")
@@ -25,11 +26,12 @@ function init(args)
     end
   end
   exhausted = 0
+  math.randomseed(os.time() * 100 + id)
 end
 
 if pace > 0 then
   function delay()
-    return pace
+    return -math.log(1 - math.random()) * pace
   end
 end
 

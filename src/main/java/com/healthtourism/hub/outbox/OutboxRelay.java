@@ -11,7 +11,9 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultMessage;
@@ -22,6 +24,8 @@ import org.springframework.stereotype.Component;
 import com.healthtourism.hub.approvals.FailureSummary;
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.crypto.FieldCipher;
+import com.healthtourism.hub.events.CloudEvents;
+import com.healthtourism.hub.events.EventMappings;
 import com.healthtourism.hub.events.OutgoingEvent;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 import com.healthtourism.hub.webhooks.InboundMessageSearch;
@@ -65,10 +69,14 @@ public class OutboxRelay {
     private final OutboxProperties properties;
     private final MeterRegistry meters;
     private final InboundMessageSearch messages;
+    private final EventMappings mappings;
+    private final CloudEvents cloudEvents;
 
     public OutboxRelay(TenantTransactions transactions, FieldCipher cipher, OutboxProperties properties, MeterRegistry meters,
-                       InboundMessageSearch messages) {
+                       InboundMessageSearch messages, EventMappings mappings, CloudEvents cloudEvents) {
         this.transactions = transactions;
+        this.mappings = mappings;
+        this.cloudEvents = cloudEvents;
         this.messages = messages;
         this.cipher = cipher;
         this.properties = properties;
@@ -117,8 +125,31 @@ public class OutboxRelay {
                 rs.getString("event_id"), rs.getString("ready_type"), json);
     }
 
+    // The outbox-map route calls the methods below once per row with the row bound by annotation, not by a simple
+    // expression calling the record's accessors, which costs a bean lookup per call on the relay's busiest path.
+
+    /** Whether the row is an event the hub raised itself, complete already. */
+    public boolean raised(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
+        return entry.ready() != null;
+    }
+
+    /** The complete event of a row the hub raised itself. */
+    public OutgoingEvent ready(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
+        return entry.ready();
+    }
+
+    /** The resource URI of the row's mapping file ({@link EventMappings}), or null when its event type has none. */
+    public String mapping(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
+        return mappings.resourceUri(entry.source(), entry.eventType());
+    }
+
+    /** The hub's CloudEvent from the mapping's output for the row's message. */
+    public OutgoingEvent event(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, @Body String mappingOutput) {
+        return cloudEvents.build(entry.origin(), mappingOutput);
+    }
+
     /** The message's raw body as the partner sent it. */
-    public String body(OutboxEntry entry) {
+    public String body(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
         var context = InboundMessages.bodyContext(entry.tenantId(), entry.messageId());
         return new String(cipher.decrypt(entry.encryptedBody(), context), StandardCharsets.UTF_8);
     }
@@ -173,7 +204,7 @@ public class OutboxRelay {
     }
 
     /** No mapping for its event type (or the mapping yields no event for it): nothing to publish. */
-    public void unmapped(OutboxEntry entry) {
+    public void unmapped(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
         settle(entry, "unmapped", null);
         Counter.builder("hub.webhooks.unmapped").description("inbound messages with no hub event")
                 .tag("source", entry.source()).register(meters).increment();

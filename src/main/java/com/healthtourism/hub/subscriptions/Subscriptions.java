@@ -9,16 +9,27 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.crypto.SecretFingerprint;
+import com.healthtourism.hub.tenancy.TenantChanged;
 import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.webhooks.WebhookProperties;
 
 /**
  * Webhook subscriptions in PostgreSQL; secrets encrypted with Tink and bound to tenant and subscription id,
  * decrypted only to sign a delivery. Every method runs in the tenant's transaction.
+ *
+ * <p>The fan-out reads a tenant's active subscriptions for every hub event, so that list is kept in memory (keyed by
+ * tenant) for {@code hub.webhooks.source-cache-ttl}: a change made through this instance applies to the next event,
+ * one made by another instance within the TTL. The target and secret of each delivery are always read afresh.
  */
 @Repository
 public class Subscriptions {
@@ -31,10 +42,13 @@ public class Subscriptions {
     private final TenantTransactions transactions;
     private final FieldCipher cipher;
     private final SecureRandom random = new SecureRandom();
+    private final Cache<UUID, Optional<List<Subscription>>> activeByTenant;
 
-    public Subscriptions(TenantTransactions transactions, FieldCipher cipher) {
+    public Subscriptions(TenantTransactions transactions, FieldCipher cipher, WebhookProperties properties) {
         this.transactions = transactions;
         this.cipher = cipher;
+        this.activeByTenant = Caffeine.newBuilder().maximumSize(10_000)
+                .expireAfterWrite(properties.sourceCacheTtl()).build();
     }
 
     public Optional<Subscription> find(UUID tenantId, String name) {
@@ -57,6 +71,7 @@ public class Subscriptions {
      */
     public Saved save(JdbcClient db, UUID tenantId, String name, String url, List<String> events, String secret,
                       boolean active) {
+        forgetOnCommit(tenantId);
         var existing = db.sql("SELECT id FROM webhook_subscriptions WHERE tenant_id = ? AND name = ? FOR UPDATE")
                 .params(tenantId, name).query(UUID.class).optional();
         var eventTypes = events.toArray(String[]::new);
@@ -90,6 +105,7 @@ public class Subscriptions {
 
     /** Deactivates a subscription in the caller's tenant transaction; empty if there is none by that name. */
     public Optional<Subscription> deactivate(JdbcClient db, UUID tenantId, String name) {
+        forgetOnCommit(tenantId);
         return db.sql("UPDATE webhook_subscriptions s SET active = false, updated_at = now()"
                         + " WHERE s.tenant_id = ? AND s.name = ? RETURNING " + COLUMNS)
                 .params(tenantId, name).query(Subscriptions::map).optional();
@@ -100,6 +116,32 @@ public class Subscriptions {
      * may be sent on its behalf).
      */
     Optional<List<Subscription>> activeOfTenant(UUID tenantId) {
+        return activeByTenant.get(tenantId, this::readActiveOfTenant);
+    }
+
+    /** A deactivated tenant sends nothing more, at once. */
+    @EventListener
+    void forget(TenantChanged change) {
+        activeByTenant.invalidate(change.tenant().id());
+    }
+
+    /**
+     * Forgets the tenant's cached list now and again once the caller's transaction committed, so that no read made
+     * in between keeps the old list until it expires.
+     */
+    private void forgetOnCommit(UUID tenantId) {
+        activeByTenant.invalidate(tenantId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    activeByTenant.invalidate(tenantId);
+                }
+            });
+        }
+    }
+
+    private Optional<List<Subscription>> readActiveOfTenant(UUID tenantId) {
         return transactions.inTenant(tenantId, db -> {
             var tenantActive = db.sql("SELECT active FROM tenants WHERE id = ?").param(tenantId)
                     .query(Boolean.class).optional();

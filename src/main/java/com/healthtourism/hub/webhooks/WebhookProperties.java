@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param globalPerMinute    requests per client IP per minute across all tenants (rate:global:{ip})
  * @param perMinute          default requests per tenant, client IP and source per minute (rate:{tenant}:{ip}:{route})
  * @param idempotencyTtl     how long Redis remembers a delivery (idem:{tenant}:{hash}); PostgreSQL keeps it for good
- * @param sourceCacheTtl     how long a source's settings are cached in memory
+ * @param sourceCacheTtl     how long a source's settings and a tenant's active subscriptions are cached in memory
  * @param writers            threads that commit accepted messages (each commit may hold many messages)
  * @param maxBatch           most messages in one commit
  */

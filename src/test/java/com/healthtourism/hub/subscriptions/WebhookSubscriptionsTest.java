@@ -80,6 +80,28 @@ class WebhookSubscriptionsTest {
     }
 
     @Test
+    void theFanOutKeepsATenantsSubscriptionsBrieflyAndAChangeMadeHereAppliesToTheNextEvent() {
+        var tenant = tenant();
+        var first = subscribe(tenant, "first", List.of(), SECRET, true);
+        assertThat(fannedOutTo(tenant, "evt-1")).containsExactly(first.toString());
+
+        // a change another instance made (straight in the database) shows once the cached list expires
+        transactions.inTenant(tenant, db -> db.sql("UPDATE webhook_subscriptions SET event_types = '{case.*}' WHERE id = ?")
+                .param(first).update());
+        assertThat(fannedOutTo(tenant, "evt-2")).as("read from memory, not per event").containsExactly(first.toString());
+
+        var second = subscribe(tenant, "second", List.of(), SECRET, true);
+        assertThat(fannedOutTo(tenant, "evt-3")).containsExactly(second.toString());
+        transactions.inTenant(tenant, db -> subscriptions.deactivate(db, tenant, "second"));
+        assertThat(fannedOutTo(tenant, "evt-4")).isEmpty();
+    }
+
+    private List<Object> fannedOutTo(UUID tenant, String eventId) {
+        return webhookSubscriptions.deliveries(exchange(event(eventId, "payment.succeeded", tenant))).stream()
+                .map(m -> m.getHeader(WebhookSubscriptions.SUBSCRIPTION)).toList();
+    }
+
+    @Test
     void anEventWithoutAKnownTenantOrNotJsonGoesNowhereAndIsCounted() {
         var tenant = tenant();
         subscribe(tenant, "everything", List.of(), SECRET, true);
