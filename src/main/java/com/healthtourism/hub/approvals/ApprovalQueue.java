@@ -25,7 +25,7 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
 import com.healthtourism.hub.webhooks.StoredHeaders;
 
 /**
- * The dead-letter channel's one step ({@code routes/dead-letter.yaml}): parks the original message of an exchange
+ * The dead-letter channel's one step ({@code routes/approvals/dead-letter.yaml}): parks the original message of an exchange
  * that failed for good as a pending approval item. The body is stored byte-exact and encrypted, with the headers a
  * replay needs (never credentials); the item and its {@code approval.required} event commit together. A message
  * that fails again (a failed replay, a redelivery) updates its item: higher attempt count, new error, pending again.

@@ -20,7 +20,7 @@ import com.healthtourism.hub.webhooks.InboundMessageSearch;
 import com.healthtourism.hub.webhooks.InboundMessages;
 
 /**
- * Applies Doktor365's case events to the tenant's patients and cases ({@code routes/doktor365-inbound.yaml}). The
+ * Applies Doktor365's case events to the tenant's patients and cases ({@code routes/doktor365/doktor365-inbound.yaml}). The
  * event carries no personal data; its id is the stored partner message's id, so the patient and case are read from
  * that message (decrypted here, never logged) and upserted by Doktor365's own ids: a redelivery changes nothing twice.
  */

@@ -26,7 +26,7 @@ import com.healthtourism.hub.tenancy.TenantRepository;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 
 /**
- * Reconciliation with Doktor365 ({@code routes/doktor365-reconcile.yaml}): for each tenant with API credentials, the
+ * Reconciliation with Doktor365 ({@code routes/doktor365/doktor365-reconcile.yaml}): for each tenant with API credentials, the
  * cases Doktor365 changed since the tenant's checkpoint are read page by page and applied like webhooks (patient and
  * case upserted by Doktor365's ids, so what a webhook already applied changes nothing). The checkpoint lives in
  * PostgreSQL and moves only after a page is applied; one hub instance reconciles a tenant at a time (ShedLock).

@@ -12,7 +12,7 @@ import com.healthtourism.hub.events.CloudEvents;
 import com.healthtourism.hub.patients.PatientRecords;
 
 /**
- * Which case moves go back to Doktor365 ({@code routes/doktor365-status-push.yaml}): a {@code case.updated} the hub
+ * Which case moves go back to Doktor365 ({@code routes/doktor365/doktor365-status-push.yaml}): a {@code case.updated} the hub
  * raised for a case that came from Doktor365 becomes one push of the new status, addressed by Doktor365's case id.
  */
 @Component("doktor365StatusPush")

@@ -11,7 +11,7 @@ import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.springframework.stereotype.Component;
 
 /**
- * One route per tenant from the template {@code doktor365-tenant} (routes/doktor365-tenant.yaml), made on the tenant's
+ * One route per tenant from the template {@code doktor365-tenant} (routes/doktor365/doktor365-tenant.yaml), made on the tenant's
  * first call: Camel's throttle and circuitBreaker EIPs keep their state per route, so a route of its own gives each
  * tenant its own rate and its own breaker, and one tenant's failing Doktor365 never opens another's.
  */
