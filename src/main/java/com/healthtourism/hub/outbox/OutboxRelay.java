@@ -45,23 +45,23 @@ public class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
+    // The head of the tenant's queue, read in id order over (tenant_id, id) and no further than the batch: its rows
+    // up to the first one not due (leased by a relay still at work, or held back after a failed publish) are claimed.
+    // So a claim costs the same whatever the backlog behind it. One claimer per tenant holds the advisory lock, so no
+    // other claimer waits on these rows. The message row is only read: its attempts are counted when the claim ends
+    // (settled or postponed), so a claim writes no new version of it (with its five indexes).
     private static final String CLAIM = """
-            WITH claimed AS (
+            WITH head AS (
+                SELECT id, bool_and(available_at <= now()) OVER (ORDER BY id) AS due
+                FROM outbox WHERE tenant_id = ? ORDER BY id LIMIT ?
+            ), claimed AS (
                 UPDATE outbox o SET available_at = now() + make_interval(secs => ?), attempts = o.attempts + 1
-                WHERE o.id IN (
-                    SELECT id FROM outbox
-                    WHERE available_at <= now()
-                      AND id < coalesce((SELECT min(id) FROM outbox WHERE available_at > now()), 9223372036854775807)
-                    ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                FROM head WHERE o.id = head.id AND head.due
                 RETURNING o.id, o.message_id, o.attempts, o.event_topic, o.event_key, o.event_id, o.event_type, o.event_json
-            ), counted AS (
-                UPDATE inbound_messages m SET attempts = m.attempts + 1
-                FROM claimed c WHERE m.tenant_id = ? AND m.id = c.message_id
-                RETURNING m.id, m.source, m.event_type, m.received_at, m.body
             )
             SELECT c.id AS outbox_id, c.message_id, c.attempts, m.source, m.event_type, m.received_at, m.body,
                    c.event_topic, c.event_key, c.event_id, c.event_type AS ready_type, c.event_json
-            FROM claimed c LEFT JOIN counted m ON m.id = c.message_id
+            FROM claimed c LEFT JOIN inbound_messages m ON m.tenant_id = ? AND m.id = c.message_id
             ORDER BY c.id""";
 
     private final TenantTransactions transactions;
@@ -109,7 +109,7 @@ public class OutboxRelay {
                 return List.of();
             }
             return db.sql(CLAIM)
-                    .params(properties.lease().toMillis() / 1000.0, properties.batchSize(), tenant)
+                    .params(tenant, properties.batchSize(), properties.lease().toMillis() / 1000.0, tenant)
                     .query((rs, n) -> new OutboxEntry(rs.getLong("outbox_id"), tenant, rs.getObject("message_id", UUID.class),
                             rs.getString("source"), rs.getString("event_type"),
                             rs.getObject("received_at", OffsetDateTime.class), rs.getInt("attempts"), rs.getBytes("body"),
@@ -177,7 +177,8 @@ public class OutboxRelay {
         transactions.inTenant(tenant, db -> {
             db.sql("DELETE FROM outbox WHERE id = ANY(?)").param(rows).update();
             return messages.length == 0 ? 0 : db.sql("""
-                            UPDATE inbound_messages SET status = 'published', error = NULL, published_at = now()
+                            UPDATE inbound_messages SET status = 'published', error = NULL, published_at = now(),
+                                attempts = attempts + 1
                             WHERE id = ANY(?)""")
                     .param(messages).update();
         });
@@ -243,9 +244,12 @@ public class OutboxRelay {
         var backoff = properties.backoff(attempts);
         var ids = batch.entries().stream().map(OutboxEntry::outboxId).toArray(Long[]::new);
         var reason = describe(error);
+        // the rows still in the outbox wait; their messages count the attempt (rows settled on the way counted theirs)
         transactions.inTenant(batch.tenantId(), db -> db.sql("""
-                        UPDATE outbox SET available_at = now() + make_interval(secs => ?), last_error = ?
-                        WHERE id = ANY(?)""")
+                        WITH held AS (
+                            UPDATE outbox SET available_at = now() + make_interval(secs => ?), last_error = ?
+                            WHERE id = ANY(?) RETURNING message_id)
+                        UPDATE inbound_messages m SET attempts = m.attempts + 1 FROM held WHERE m.id = held.message_id""")
                 .params(backoff.toMillis() / 1000.0, reason, ids).update());
         log.warn("publishing for tenant {} failed (attempt {}), retrying in {}: {}", batch.tenantId(), attempts, backoff, reason);
     }
@@ -256,7 +260,10 @@ public class OutboxRelay {
             if (entry.messageId() == null) {
                 return 0;
             }
-            return db.sql("UPDATE inbound_messages SET status = CAST(? AS inbound_message_status), error = ? WHERE id = ?")
+            return db.sql("""
+                            UPDATE inbound_messages SET status = CAST(? AS inbound_message_status), error = ?,
+                                attempts = attempts + 1
+                            WHERE id = ?""")
                     .params(status, error, entry.messageId()).update();
         });
     }

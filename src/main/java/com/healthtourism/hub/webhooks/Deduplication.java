@@ -1,38 +1,87 @@
 package com.healthtourism.hub.webhooks;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 
-import org.apache.camel.ExchangeProperty;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
+import org.springframework.data.redis.connection.StringRedisConnection;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.stereotype.Component;
 
 /**
  * The fast path of de-duplication: Redis remembers a delivery's message id for an hour under
- * {@code idem:{tenant}:{source}:{dedupe key}}, written only once the message is committed. The
- * truth is the UNIQUE key in PostgreSQL, which also catches repeats Redis forgot or never saw.
+ * {@code idem:{tenant}:{source}:{dedupe key}}, written only once the message is committed. The inbox
+ * ({@link DurableInbox}) asks about a whole batch of deliveries before storing it and tells about a
+ * commit's new messages after their partners were answered, one round trip each. The truth is the
+ * UNIQUE key in PostgreSQL, which also catches repeats Redis forgot or never saw.
  */
 @Component("deduplication")
 public class Deduplication {
 
+    private static final Logger log = LoggerFactory.getLogger(Deduplication.class);
+
     private final StringRedisTemplate redis;
     private final WebhookProperties properties;
+    private final CircuitBreaker breaker;
 
-    public Deduplication(StringRedisTemplate redis, WebhookProperties properties) {
+    public Deduplication(StringRedisTemplate redis, WebhookProperties properties, CircuitBreaker redisCircuitBreaker) {
         this.redis = redis;
         this.properties = properties;
+        this.breaker = redisCircuitBreaker;
     }
 
-    /** Marks the delivery a duplicate when Redis knows its first message. */
-    public void recall(@ExchangeProperty("delivery") Delivery delivery) {
-        var known = redis.opsForValue().get(key(delivery));
-        if (known != null) {
-            delivery.stored(UUID.fromString(known), true);
+    /**
+     * The first messages Redis remembers for these deliveries, in their order (null where it knows none), asked in
+     * one pipelined round trip. When Redis cannot be reached (or the intake's Redis breaker is open) it knows none.
+     */
+    public List<UUID> recall(List<Delivery> deliveries) {
+        try {
+            var known = breaker.executeSupplier(() -> redis.executePipelined((RedisCallback<Object>) connection -> {
+                var commands = (StringRedisConnection) connection;
+                for (var delivery : deliveries) {
+                    commands.get(key(delivery));
+                }
+                return null;
+            }));
+            var ids = new ArrayList<UUID>(deliveries.size());
+            for (var id : known) {
+                ids.add(id == null ? null : UUID.fromString((String) id));
+            }
+            return ids;
+        } catch (RuntimeException unavailable) {
+            log.debug("de-duplication falls back to PostgreSQL: {}", unavailable.getClass().getSimpleName());
+            return Collections.nCopies(deliveries.size(), null);
         }
     }
 
-    /** Remembers the delivery's message for later repeats. */
-    public void remember(@ExchangeProperty("delivery") Delivery delivery) {
-        redis.opsForValue().set(key(delivery), delivery.messageId().toString(), properties.idempotencyTtl());
+    /**
+     * Remembers newly stored deliveries' messages for later repeats, in one pipelined round trip. Redis is only the
+     * fast path: when it cannot be reached (or the intake's Redis breaker is open) nothing is remembered, and a
+     * repeat is resolved by PostgreSQL.
+     */
+    public void remember(List<Delivery> stored) {
+        if (stored.isEmpty()) {
+            return;
+        }
+        var ttl = Expiration.from(properties.idempotencyTtl());
+        try {
+            breaker.executeRunnable(() -> redis.executePipelined((RedisCallback<Object>) connection -> {
+                var commands = (StringRedisConnection) connection;
+                for (var delivery : stored) {
+                    commands.set(key(delivery), delivery.messageId().toString(), ttl, SetOption.upsert());
+                }
+                return null;
+            }));
+        } catch (RuntimeException unavailable) {
+            log.debug("{} deliveries not remembered in Redis: {}", stored.size(), unavailable.getClass().getSimpleName());
+        }
     }
 
     static String key(Delivery delivery) {

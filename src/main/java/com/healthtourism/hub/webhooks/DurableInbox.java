@@ -35,7 +35,9 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  * commit): a few writer threads each take what is waiting, up to {@code hub.webhooks.max-batch}, and
  * write one tenant's share per transaction, so many concurrent partners cost a few commits, not one
  * each. A repeat of a stored event, even one in the same batch or in a concurrent transaction, is
- * resolved by the UNIQUE (tenant_id, source, dedupe_key) key to the first message's id.
+ * resolved by the UNIQUE (tenant_id, source, dedupe_key) key to the first message's id. Redis is asked
+ * first, for the whole batch at once, about repeats it remembers; once a commit's partners are answered
+ * its new messages are remembered there ({@link Deduplication}).
  */
 @Component("inbox")
 public class DurableInbox implements SmartLifecycle {
@@ -74,13 +76,15 @@ public class DurableInbox implements SmartLifecycle {
     private final FieldCipher cipher;
     private final ObjectMapper json;
     private final WebhookProperties properties;
+    private final Deduplication deduplication;
     private final BlockingQueue<Pending> waiting;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
     public DurableInbox(TenantTransactions transactions, FieldCipher cipher, ObjectMapper json,
-                        WebhookProperties properties) {
+                        WebhookProperties properties, Deduplication deduplication) {
         this.transactions = transactions;
+        this.deduplication = deduplication;
         this.cipher = cipher;
         this.json = json;
         this.properties = properties;
@@ -88,7 +92,8 @@ public class DurableInbox implements SmartLifecycle {
     }
 
     /**
-     * Stores the delivery and its outbox row, or finds the message it repeats; returns once committed.
+     * Stores the delivery and its outbox row, or finds the message it repeats (in Redis, else by PostgreSQL's
+     * UNIQUE key); returns once committed.
      * Fails with the storage's exception (the route answers 503) when PostgreSQL cannot commit.
      */
     public void store(@ExchangeProperty("delivery") Delivery delivery) {
@@ -100,8 +105,7 @@ public class DurableInbox implements SmartLifecycle {
                     Map.of("Retry-After", "1"));
         }
         try {
-            var stored = pending.done().get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            delivery.stored(stored.id(), stored.duplicate());
+            pending.done().get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -142,19 +146,48 @@ public class DurableInbox implements SmartLifecycle {
 
     private void write(List<Pending> batch) {
         var byTenant = new LinkedHashMap<UUID, List<Pending>>();
-        for (var pending : batch) {
+        for (var pending : withoutKnownRepeats(batch)) {
             byTenant.computeIfAbsent(pending.delivery().tenantId(), t -> new ArrayList<>()).add(pending);
         }
         byTenant.forEach((tenantId, pendings) -> {
             try {
                 var results = transactions.inTenant(tenantId, db -> insert(db, tenantId, pendings));
+                var stored = new ArrayList<Delivery>(pendings.size());
                 for (int i = 0; i < pendings.size(); i++) {
-                    pendings.get(i).done().complete(results.get(i));
+                    var pending = pendings.get(i);
+                    var result = results.get(i);
+                    // set here, before the answer's thread wakes (completing the future publishes it)
+                    pending.delivery().stored(result.id(), result.duplicate());
+                    pending.done().complete(result);
+                    if (!result.duplicate()) {
+                        stored.add(pending.delivery());
+                    }
                 }
+                // committed and answered: now Redis may know them (the fast path for repeats)
+                deduplication.remember(stored);
             } catch (RuntimeException e) {
                 pendings.forEach(p -> p.done().completeExceptionally(e));
             }
         });
+    }
+
+    /**
+     * The fast path: repeats Redis remembers are answered at once with their first message's id, all of the batch
+     * asked in one round trip; the rest go on to PostgreSQL, whose UNIQUE key has the last word.
+     */
+    private List<Pending> withoutKnownRepeats(List<Pending> batch) {
+        var known = deduplication.recall(batch.stream().map(Pending::delivery).toList());
+        var fresh = new ArrayList<Pending>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            var pending = batch.get(i);
+            if (known.get(i) == null) {
+                fresh.add(pending);
+            } else {
+                pending.delivery().stored(known.get(i), true);
+                pending.done().complete(new Stored(known.get(i), true));
+            }
+        }
+        return fresh;
     }
 
     private List<Stored> insert(JdbcClient db, UUID tenantId, List<Pending> pendings) {

@@ -64,7 +64,7 @@ public final class OutboxFixtures {
 
     static Map<String, Object> message(TenantTransactions transactions, UUID tenant, UUID id) {
         return transactions.inTenant(tenant, db -> db.sql("""
-                        SELECT status::text AS status, error, published_at,
+                        SELECT status::text AS status, error, published_at, attempts,
                                (SELECT count(*) FROM outbox o WHERE o.message_id = m.id) AS queued
                         FROM inbound_messages m WHERE id = ?""")
                 .param(id).query().singleRow());

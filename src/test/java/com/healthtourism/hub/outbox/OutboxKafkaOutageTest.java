@@ -150,13 +150,17 @@ class OutboxKafkaOutageTest {
                         "SELECT count(*) FROM outbox WHERE attempts >= 2 AND last_error IS NOT NULL").query(Long.class).single());
                 assertThat(held).isEqualTo(5L);
             });
-            stored.forEach(id -> assertThat(message(transactions, tenant, id)).containsEntry("status", "accepted"));
+            // each failed attempt is counted on the message too, once its claim ended
+            stored.forEach(id -> assertThat(message(transactions, tenant, id)).containsEntry("status", "accepted")
+                    .hasEntrySatisfying("attempts", attempts -> assertThat((Integer) attempts).isGreaterThanOrEqualTo(1)));
         } finally {
             proxy.restore();
         }
 
         await().atMost(DEADLINE).untilAsserted(() -> stored.forEach(id ->
                 assertThat(message(transactions, tenant, id)).containsEntry("status", "published").containsEntry("queued", 0L)));
+        // at least one failed attempt and the one that published
+        stored.forEach(id -> assertThat((Integer) message(transactions, tenant, id).get("attempts")).isGreaterThanOrEqualTo(2));
         try (var consumer = consumer(proxy.host() + ":" + proxy.port(), "hub.payment")) {
             var key = tenant + ":pi_3OqLx2LkdIwHu7ix0Xk1bQ9a";
             var records = poll(consumer, record -> key.equals(record.key()), seen -> seen.size() > stored.size(),

@@ -6,6 +6,7 @@ import static com.healthtourism.hub.webhooks.WebhookClient.STANDARD_SECRET;
 import static com.healthtourism.hub.webhooks.WebhookClient.STRIPE_SECRET;
 import static com.healthtourism.hub.webhooks.WebhookClient.stripeEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -113,6 +115,23 @@ class WebhookIntakeTest {
                     seen -> false, Duration.ofSeconds(8));
             assertThat(events).as("one Kafka event for fifty deliveries").hasSize(1);
         }
+    }
+
+    @Test
+    void anAcceptedEventIsRememberedInRedisForAnHourAfterItsCommit() {
+        var body = stripeEvent(eventId(), "payment_intent.succeeded");
+        var id = partner.stripe(tenant, body).body().get("id").asText();
+
+        var pattern = "idem:" + tenant + ":stripe:*";
+        var key = await().atMost(Duration.ofSeconds(5)).until(() -> redis.keys(pattern).stream()
+                .filter(k -> id.equals(redis.opsForValue().get(k))).findFirst(), Optional::isPresent).get();
+        assertThat(redis.getExpire(key)).isBetween(3500L, 3600L);
+        // a repeat is answered from what Redis remembers (the fast path), without asking PostgreSQL
+        var marker = UUID.randomUUID().toString();
+        redis.opsForValue().set(key, marker);
+        var again = partner.stripe(tenant, body);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().get("id").asText()).isEqualTo(marker);
     }
 
     @Test
