@@ -124,8 +124,9 @@ printf '\n| connections | hub events/s | pgbench tps | ratio | hub p50 | hub p99
 printf '|---|---|---|---|---|---|---|---|---|\n'
 BEST=0
 for c in $CONNECTIONS; do
-  python3 bench/ingest/events.py "$SECRET" $(( DURATION * 8000 )) "$WORK/events.txt"
+  # drained first: the events are signed with the current time and go stale (401) after the 300 s tolerance
   drain >/dev/null
+  python3 bench/ingest/events.py "$SECRET" $(( DURATION * 8000 )) "$WORK/events.txt"
   read -r rps p50 p99 errors <<<"$(run_wrk "$c" "$WORK/events.txt")"
   rss=$(awk '/VmRSS/ {printf "%d MB", $2/1024}' /proc/$HUB_PID/status)
   caught_up=$(drain)
@@ -142,12 +143,12 @@ PACED_CONNECTIONS=32
 # request's latency. A short paced run measures that latency, and PACE is shortened by it so that the 32
 # connections offer HALF requests/s.
 PACE=$(python3 -c "print(max(1, int(1000*$PACED_CONNECTIONS/$HALF)))")
-python3 bench/ingest/events.py "$SECRET" $(( DURATION * HALF * 3 )) "$WORK/half.txt"
 drain >/dev/null
+python3 bench/ingest/events.py "$SECRET" $(( DURATION * HALF * 3 )) "$WORK/half.txt"
 read -r rps _ <<<"$(DURATION=5 run_wrk $PACED_CONNECTIONS "$WORK/half.txt" "$PACE")"
 PACE=$(python3 -c "print(max(1, int(2*$PACE - 1000*$PACED_CONNECTIONS/$rps)))")
-python3 bench/ingest/events.py "$SECRET" $(( DURATION * HALF * 2 )) "$WORK/half.txt"
 drain >/dev/null
+python3 bench/ingest/events.py "$SECRET" $(( DURATION * HALF * 2 )) "$WORK/half.txt"
 read -r rps p50 p99 errors <<<"$(run_wrk $PACED_CONNECTIONS "$WORK/half.txt" "$PACE")"
 printf '\nat half the best rate (offered ~%s/s, got %.0f/s): p50 %s, p99 %s, non-2xx %s\n' "$HALF" "$rps" "$p50" "$p99" "$errors"
 printf 'hub peak RSS: %s\n' "$(awk '/VmHWM/ {printf "%d MB", $2/1024}' /proc/$HUB_PID/status)"

@@ -101,7 +101,7 @@ public class OutboxRelay {
     }
 
     private List<OutboxEntry> claim(UUID tenant) {
-        return transactions.inTenant(tenant, db -> {
+        return transactions.inTenantPlannedAfresh(tenant, db -> {
             // one claimer per tenant at a time (released at commit), so two relays cannot interleave its rows
             var mine = db.sql("SELECT pg_try_advisory_xact_lock(hashtext('outbox-claim'), hashtext(?))")
                     .param(tenant.toString()).query(Boolean.class).single();
@@ -174,7 +174,7 @@ public class OutboxRelay {
         var tenant = publications.get(0).entry().tenantId();
         var rows = publications.stream().map(p -> p.entry().outboxId()).toArray(Long[]::new);
         var messages = publications.stream().map(p -> p.entry().messageId()).filter(Objects::nonNull).toArray(UUID[]::new);
-        transactions.inTenant(tenant, db -> {
+        transactions.inTenantPlannedAfresh(tenant, db -> {
             db.sql("DELETE FROM outbox WHERE id = ANY(?)").param(rows).update();
             return messages.length == 0 ? 0 : db.sql("""
                             UPDATE inbound_messages SET status = 'published', error = NULL, published_at = now(),
@@ -245,7 +245,7 @@ public class OutboxRelay {
         var ids = batch.entries().stream().map(OutboxEntry::outboxId).toArray(Long[]::new);
         var reason = describe(error);
         // the rows still in the outbox wait; their messages count the attempt (rows settled on the way counted theirs)
-        transactions.inTenant(batch.tenantId(), db -> db.sql("""
+        transactions.inTenantPlannedAfresh(batch.tenantId(), db -> db.sql("""
                         WITH held AS (
                             UPDATE outbox SET available_at = now() + make_interval(secs => ?), last_error = ?
                             WHERE id = ANY(?) RETURNING message_id)
@@ -255,7 +255,7 @@ public class OutboxRelay {
     }
 
     private void settle(OutboxEntry entry, String status, String error) {
-        transactions.inTenant(entry.tenantId(), db -> {
+        transactions.inTenantPlannedAfresh(entry.tenantId(), db -> {
             db.sql("DELETE FROM outbox WHERE id = ?").param(entry.outboxId()).update();
             if (entry.messageId() == null) {
                 return 0;
