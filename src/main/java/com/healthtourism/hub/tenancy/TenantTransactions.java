@@ -26,11 +26,7 @@ public class TenantTransactions {
 
     /** Runs {@code work} in a transaction that sees and writes only {@code tenantId}'s rows. */
     public <T> T inTenant(UUID tenantId, Function<JdbcClient, T> work) {
-        Objects.requireNonNull(tenantId, "tenantId");
-        return transactions.execute(status -> {
-            setTenant(tenantId.toString());
-            return work.apply(jdbc);
-        });
+        return inTenant(tenantId, "SELECT set_config('app.tenant_id', ?, true)", work);
     }
 
     /**
@@ -43,11 +39,15 @@ public class TenantTransactions {
      * statement, and these statements each handle a batch.
      */
     public <T> T inTenantPlannedAfresh(UUID tenantId, Function<JdbcClient, T> work) {
+        return inTenant(tenantId,
+                "SELECT set_config('app.tenant_id', ?, true), set_config('plan_cache_mode', 'force_custom_plan', true)", work);
+    }
+
+    /** The transaction begins with one round trip, {@code settings}, which sets the tenant (its one parameter). */
+    private <T> T inTenant(UUID tenantId, String settings, Function<JdbcClient, T> work) {
         Objects.requireNonNull(tenantId, "tenantId");
         return transactions.execute(status -> {
-            // one round trip for both settings, as inTenant's one
-            jdbc.sql("SELECT set_config('app.tenant_id', ?, true), set_config('plan_cache_mode', 'force_custom_plan', true)")
-                    .param(tenantId.toString()).query((rs, n) -> n).single();
+            jdbc.sql(settings).param(tenantId.toString()).query((rs, n) -> n).single();
             return work.apply(jdbc);
         });
     }

@@ -66,7 +66,7 @@ public class DurableInbox implements SmartLifecycle {
             JOIN unnest(?::text[], ?::text[]) AS d(source, dedupe_key) ON m.source = d.source AND m.dedupe_key = d.dedupe_key
             WHERE m.tenant_id = ?""";
 
-    private record Pending(Delivery delivery, UUID id, byte[] body, String headers, CompletableFuture<Stored> done) {
+    private record Pending(Delivery delivery, UUID id, byte[] body, String headers, CompletableFuture<Void> done) {
     }
 
     private record Stored(UUID id, boolean duplicate) {
@@ -158,7 +158,7 @@ public class DurableInbox implements SmartLifecycle {
                     var result = results.get(i);
                     // set here, before the answer's thread wakes (completing the future publishes it)
                     pending.delivery().stored(result.id(), result.duplicate());
-                    pending.done().complete(result);
+                    pending.done().complete(null);
                     if (!result.duplicate()) {
                         stored.add(pending.delivery());
                     }
@@ -184,7 +184,7 @@ public class DurableInbox implements SmartLifecycle {
                 fresh.add(pending);
             } else {
                 pending.delivery().stored(known.get(i), true);
-                pending.done().complete(new Stored(known.get(i), true));
+                pending.done().complete(null);
             }
         }
         return fresh;
