@@ -8,11 +8,8 @@ import java.util.UUID;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
-import org.springframework.data.redis.connection.StringRedisConnection;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.types.Expiration;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,6 +24,14 @@ public class Deduplication {
 
     private static final Logger log = LoggerFactory.getLogger(Deduplication.class);
 
+    // SET key id EX ttl for every key: ARGV[1] is the TTL in seconds, ARGV[i + 1] the message id of KEYS[i]
+    private static final RedisScript<Long> REMEMBER = RedisScript.of("""
+            for i = 1, #KEYS do
+                redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1])
+            end
+            return #KEYS
+            """, Long.class);
+
     private final StringRedisTemplate redis;
     private final WebhookProperties properties;
     private final CircuitBreaker breaker;
@@ -39,20 +44,15 @@ public class Deduplication {
 
     /**
      * The first messages Redis remembers for these deliveries, in their order (null where it knows none), asked in
-     * one pipelined round trip. When Redis cannot be reached (or the intake's Redis breaker is open) it knows none.
+     * one command. When Redis cannot be reached (or the intake's Redis breaker is open) it knows none.
      */
     public List<UUID> recall(List<Delivery> deliveries) {
         try {
-            var known = breaker.executeSupplier(() -> redis.executePipelined((RedisCallback<Object>) connection -> {
-                var commands = (StringRedisConnection) connection;
-                for (var delivery : deliveries) {
-                    commands.get(key(delivery));
-                }
-                return null;
-            }));
+            var keys = deliveries.stream().map(Deduplication::key).toList();
+            var known = breaker.executeSupplier(() -> redis.opsForValue().multiGet(keys));
             var ids = new ArrayList<UUID>(deliveries.size());
             for (var id : known) {
-                ids.add(id == null ? null : UUID.fromString((String) id));
+                ids.add(id == null ? null : UUID.fromString(id));
             }
             return ids;
         } catch (RuntimeException unavailable) {
@@ -62,23 +62,23 @@ public class Deduplication {
     }
 
     /**
-     * Remembers newly stored deliveries' messages for later repeats, in one pipelined round trip. Redis is only the
-     * fast path: when it cannot be reached (or the intake's Redis breaker is open) nothing is remembered, and a
-     * repeat is resolved by PostgreSQL.
+     * Remembers newly stored deliveries' messages for later repeats, all in one command. Redis is only the fast path:
+     * when it cannot be reached (or the intake's Redis breaker is open) nothing is remembered, and a repeat is
+     * resolved by PostgreSQL.
      */
     public void remember(List<Delivery> stored) {
         if (stored.isEmpty()) {
             return;
         }
-        var ttl = Expiration.from(properties.idempotencyTtl());
+        var keys = new ArrayList<String>(stored.size());
+        var args = new ArrayList<String>(stored.size() + 1);
+        args.add(Long.toString(properties.idempotencyTtl().toSeconds()));
+        for (var delivery : stored) {
+            keys.add(key(delivery));
+            args.add(delivery.messageId().toString());
+        }
         try {
-            breaker.executeRunnable(() -> redis.executePipelined((RedisCallback<Object>) connection -> {
-                var commands = (StringRedisConnection) connection;
-                for (var delivery : stored) {
-                    commands.set(key(delivery), delivery.messageId().toString(), ttl, SetOption.upsert());
-                }
-                return null;
-            }));
+            breaker.executeRunnable(() -> redis.execute(REMEMBER, keys, args.toArray()));
         } catch (RuntimeException unavailable) {
             log.debug("{} deliveries not remembered in Redis: {}", stored.size(), unavailable.getClass().getSimpleName());
         }

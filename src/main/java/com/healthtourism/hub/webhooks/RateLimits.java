@@ -1,11 +1,14 @@
 package com.healthtourism.hub.webhooks;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ExchangeProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpStatus;
@@ -13,40 +16,70 @@ import org.springframework.stereotype.Component;
 
 /**
  * One-minute fixed windows in Redis: {@code rate:global:{ip}} across all tenants and
- * {@code rate:{tenant}:{ip}:{route}} per tenant and source, both counted in one round trip. When
- * Redis cannot be asked the limits fail open, and {@code hub.webhooks.ratelimit.failopen} says so.
+ * {@code rate:{tenant}:{ip}:{route}} per tenant and source, both counted in one round trip, which the deliveries
+ * counted at the same time share ({@link GroupedRoundTrips}). When Redis cannot be asked the limits fail open, and
+ * {@code hub.webhooks.ratelimit.failopen} says so.
  */
 @Component("rateLimits")
-public class RateLimits {
+public class RateLimits implements AutoCloseable {
 
     private static final long WINDOW_SECONDS = 60;
+    // Both windows of every delivery in the group, in one call: for each pair of keys, the two counts and the
+    // seconds left of the tenant's window.
     private static final RedisScript<List> COUNT = RedisScript.of("""
-            local global = redis.call('INCR', KEYS[1])
-            if global == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-            local route = redis.call('INCR', KEYS[2])
-            if route == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
-            local ttl = redis.call('TTL', KEYS[2])
-            return {global, route, ttl}
+            local counts = {}
+            for i = 1, #KEYS, 2 do
+                local global = redis.call('INCR', KEYS[i])
+                if global == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+                local route = redis.call('INCR', KEYS[i + 1])
+                if route == 1 then redis.call('EXPIRE', KEYS[i + 1], ARGV[1]) end
+                counts[#counts + 1] = global
+                counts[#counts + 1] = route
+                counts[#counts + 1] = redis.call('TTL', KEYS[i + 1])
+            end
+            return counts
             """, List.class);
+    private static final int MAX_GROUP = 256;
 
     private final StringRedisTemplate redis;
     private final WebhookProperties properties;
     private final Counter failOpen;
+    private final GroupedRoundTrips<Delivery, RateLimitStatus> counting;
 
-    public RateLimits(StringRedisTemplate redis, WebhookProperties properties, MeterRegistry meters) {
+    /** @param redisTimeout how long Redis may take to answer (spring.data.redis.timeout); a count waits a little longer */
+    public RateLimits(StringRedisTemplate redis, WebhookProperties properties, MeterRegistry meters,
+                      @Value("${spring.data.redis.timeout:2s}") Duration redisTimeout) {
         this.redis = redis;
         this.properties = properties;
+        this.counting = new GroupedRoundTrips<>("webhook-rate-counter", this::countAll, MAX_GROUP,
+                redisTimeout.plusSeconds(1));
         this.failOpen = Counter.builder("hub.webhooks.ratelimit.failopen")
                 .description("Webhook deliveries let through unlimited because Redis could not be asked")
                 .register(meters);
     }
 
-    /** Counts the delivery in both windows. Throws when Redis cannot be asked. */
+    /**
+     * Counts the delivery in both windows. Deliveries counted at the same time share one Redis round trip. Throws
+     * when Redis cannot be asked.
+     */
     public void count(@ExchangeProperty("delivery") Delivery delivery) {
-        var ip = delivery.clientIp();
-        var keys = List.of("rate:global:" + ip, "rate:" + delivery.tenantId() + ":" + ip + ":webhooks/" + delivery.source());
+        delivery.rateLimit(counting.call(delivery));
+    }
+
+    private List<RateLimitStatus> countAll(List<Delivery> deliveries) {
+        var keys = new ArrayList<String>(deliveries.size() * 2);
+        for (var delivery : deliveries) {
+            var ip = delivery.clientIp();
+            keys.add("rate:global:" + ip);
+            keys.add("rate:" + delivery.tenantId() + ":" + ip + ":webhooks/" + delivery.source());
+        }
         var counts = redis.execute(COUNT, keys, Long.toString(WINDOW_SECONDS));
-        delivery.rateLimit(status(delivery, (Long) counts.get(0), (Long) counts.get(1), (Long) counts.get(2)));
+        var statuses = new ArrayList<RateLimitStatus>(deliveries.size());
+        for (int i = 0; i < deliveries.size(); i++) {
+            statuses.add(status(deliveries.get(i), (Long) counts.get(3 * i), (Long) counts.get(3 * i + 1),
+                    (Long) counts.get(3 * i + 2)));
+        }
+        return statuses;
     }
 
     RateLimitStatus status(Delivery delivery, long global, long route, long ttl) {
@@ -79,5 +112,10 @@ public class RateLimits {
             throw new WebhookRejected(HttpStatus.TOO_MANY_REQUESTS,
                     "rate limit of " + status.limit() + " deliveries per minute exceeded", headers);
         }
+    }
+
+    @Override
+    public void close() {
+        counting.close();
     }
 }

@@ -33,7 +33,7 @@ class IntakeRulesTest {
 
     @Test
     void theTighterWindowBindsAndItsExhaustionIs429() {
-        var limits = new RateLimits(null, properties, new SimpleMeterRegistry());
+        var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
         var delivery = delivery(null);
 
         var within = limits.status(delivery, 50, 4, 42);
@@ -49,7 +49,7 @@ class IntakeRulesTest {
 
     @Test
     void aTenantsOwnLimitReplacesTheDefault() {
-        var limits = new RateLimits(null, properties, new SimpleMeterRegistry());
+        var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
 
         assertThat(limits.status(delivery(3), 1, 4, 60).exceeded()).isTrue();
         assertThat(limits.status(delivery(null), 1, 4, 60).exceeded()).isFalse();
@@ -58,7 +58,7 @@ class IntakeRulesTest {
     @Test
     void failingOpenIsCounted() {
         var meters = new SimpleMeterRegistry();
-        var limits = new RateLimits(null, properties, meters);
+        var limits = new RateLimits(null, properties, meters, Duration.ofSeconds(1));
         var delivery = delivery(null);
 
         limits.failOpen(delivery);

@@ -275,6 +275,30 @@ class WebhookIntakeTest {
         assertThat(refused.header("RateLimit-Remaining")).isEqualTo("0");
     }
 
+    @Test
+    void concurrentDeliveriesAreCountedOneByOneAgainstTheLimit() throws Exception {
+        var limited = partner.tenantWithSources(Map.of("webhookRateLimitPerMinute", 10));
+        var pool = Executors.newFixedThreadPool(30);
+        try {
+            var calls = new ArrayList<Callable<WebhookClient.Answer>>();
+            for (int i = 0; i < 30; i++) {
+                var body = stripeEvent(eventId(), "payment_intent.succeeded");
+                calls.add(() -> partner.stripe(limited, body));
+            }
+            var answers = new ArrayList<WebhookClient.Answer>();
+            for (var future : pool.invokeAll(calls)) {
+                answers.add(future.get());
+            }
+            // counted together in few Redis round trips, but each delivery has its own place in the window
+            assertThat(answers).filteredOn(a -> a.status() == 202).hasSize(10);
+            assertThat(answers).filteredOn(a -> a.status() == 429).hasSize(20);
+            assertThat(answers).filteredOn(a -> a.status() == 202).extracting(a -> a.header("RateLimit-Remaining"))
+                    .containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private String answersId(String body) {
         return partner.stripe(tenant, body).body().get("id").asText();
     }
