@@ -76,6 +76,16 @@ class GroupedRoundTripsTest {
         }
     }
 
+    @Test
+    void aCallAfterCloseFailsInsteadOfWaiting() {
+        var trips = new GroupedRoundTrips<Integer, String>("test-trips", items -> List.of("never"), 8, Duration.ofSeconds(5));
+        trips.close();
+
+        // refused at once, not after the five-second wait
+        assertThatThrownBy(() -> trips.call(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("no room for another call");
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(5, TimeUnit.SECONDS);
