@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
 WARMUP=${WARMUP:-45}
-CONNECTIONS=${CONNECTIONS:-"4 16 64 128"}
+CONNECTIONS=${CONNECTIONS:-"4 16 32 64 128 256"}
 PORT=${PORT:-18080}
 DB=hub_bench
 # The JVM flags the Dockerfile uses too: a heap that grows only as needed (the embedding model needs

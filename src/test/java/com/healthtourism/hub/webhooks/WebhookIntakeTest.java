@@ -89,6 +89,21 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void answersAreSentWholeWithTheirLengthNotInChunks() {
+        var body = stripeEvent(eventId(), "payment_intent.succeeded");
+
+        var accepted = partner.stripe(tenant, body);
+        var refused = partner.post(tenant, "stripe", body, Map.of("Stripe-Signature", "t=1,v1=00"));
+
+        for (var answer : List.of(accepted, refused)) {
+            assertThat(answer.header("transfer-encoding")).as("status %d", answer.status()).isNull();
+            assertThat(answer.header("content-length")).as("status %d", answer.status())
+                    .isEqualTo(String.valueOf(answer.response().body().getBytes(StandardCharsets.UTF_8).length));
+        }
+        assertThat(refused.status()).isEqualTo(401);
+    }
+
+    @Test
     void fiftyConcurrentDeliveriesOfOneEventStoreOneMessage() throws Exception {
         var body = stripeEvent(eventId(), "payment_intent.succeeded");
         var pool = Executors.newFixedThreadPool(50);
