@@ -1,10 +1,13 @@
 -- wrk script: every connection posts pre-signed, never-repeated Stripe events. Threads take
--- disjoint lines of the events file. With PACE_MS set, each request first waits a random time
--- with that mean (exponentially distributed, as between independent partners' events), so the
--- connections do not fall into step and arrive as one burst (rate-limited load for the latency run).
+-- disjoint lines of the events file. With RATE set (requests/s over all threads), each thread
+-- sends on its own schedule of random gaps (exponentially distributed, as between independent
+-- partners' events) and a request waits for its slot, not for the previous answer: the offered
+-- rate does not fall when latency rises, as it would if each connection waited a fixed time
+-- after its answer. A connection free when its slot has passed sends at once (the thread catches up).
+-- Needs LuaJIT's ffi (wrk's) for a wall clock.
 local events = {}
 local next_event = 1
-local pace = tonumber(os.getenv("PACE_MS") or "0")
+local rate = tonumber(os.getenv("RATE") or "0")
 local path = os.getenv("INGEST_PATH")
 local threads = {}
 local counter = 0
@@ -29,9 +32,26 @@ function init(args)
   math.randomseed(os.time() * 100 + id)
 end
 
-if pace > 0 then
+if rate > 0 then
+  local ffi = require("ffi")
+  ffi.cdef[[
+    struct bench_timespec { long tv_sec; long tv_nsec; };
+    int clock_gettime(int clock, struct bench_timespec *now);
+  ]]
+  local now = ffi.new("struct bench_timespec")
+  local function millis()
+    ffi.C.clock_gettime(1, now) -- CLOCK_MONOTONIC
+    return tonumber(now.tv_sec) * 1000 + tonumber(now.tv_nsec) / 1e6
+  end
+  -- mean gap between this thread's requests
+  local gap = 1000 * tonumber(os.getenv("WRK_THREADS") or "2") / rate
+  local slot = nil
+
+  -- called before each request: claims the thread's next slot and waits until it comes
   function delay()
-    return -math.log(1 - math.random()) * pace
+    local t = millis()
+    slot = (slot or t) - math.log(1 - math.random()) * gap
+    return math.max(0, slot - t)
   end
 end
 
