@@ -124,6 +124,7 @@ printf '\n| connections | hub events/s | pgbench tps | ratio | hub p50 | hub p99
 printf '|---|---|---|---|---|---|---|---|---|\n'
 BEST=0 PGBEST=0
 PG_MAX_CONNECTIONS=$($PSQL -d postgres -c "SHOW max_connections")
+# the hub's pool (HUB_DB_POOL_SIZE, 16) and a few sessions besides it (migrations, this script's psql)
 HUB_POOL=${HUB_POOL:-20}
 for c in $CONNECTIONS; do
   # drained first: the events are signed with the current time and go stale (401) after the 300 s tolerance
