@@ -16,6 +16,6 @@ COPY mappings mappings
 USER hub
 EXPOSE 8080
 ENV HUB_ROUTES_DIR=/opt/hub/routes HUB_MAPPINGS_DIR=/opt/hub/mappings MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-Xms96m -Xmx384m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC"
+    JAVA_TOOL_OPTIONS="-Xms96m -Xmx384m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseG1GC"
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s CMD wget -qO- http://127.0.0.1:8080/actuator/health/readiness || exit 1
 ENTRYPOINT ["java", "-jar", "/opt/hub/hub.jar"]
