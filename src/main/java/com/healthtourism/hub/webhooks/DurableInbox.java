@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Component;
 
@@ -151,7 +150,7 @@ public class DurableInbox implements SmartLifecycle {
         }
         byTenant.forEach((tenantId, pendings) -> {
             try {
-                var results = transactions.inTenant(tenantId, db -> insert(db, tenantId, pendings));
+                var results = insert(tenantId, pendings);
                 var stored = new ArrayList<Delivery>(pendings.size());
                 for (int i = 0; i < pendings.size(); i++) {
                     var pending = pendings.get(i);
@@ -190,7 +189,7 @@ public class DurableInbox implements SmartLifecycle {
         return fresh;
     }
 
-    private List<Stored> insert(JdbcClient db, UUID tenantId, List<Pending> pendings) {
+    private List<Stored> insert(UUID tenantId, List<Pending> pendings) {
         int n = pendings.size();
         var ids = new UUID[n];
         var sources = new String[n];
@@ -212,19 +211,24 @@ public class DurableInbox implements SmartLifecycle {
             bodies[i] = p.body();
             received[i] = Timestamp.from(p.delivery().receivedAt());
         }
-        var inserted = new HashSet<>(db.sql(INSERT)
-                .params(new SqlArrayValue("uuid", (Object[]) ids), new SqlArrayValue("text", (Object[]) sources),
-                        new SqlArrayValue("text", (Object[]) types), new SqlArrayValue("text", (Object[]) partnerIds),
-                        new SqlArrayValue("text", (Object[]) keys), new SqlArrayValue("text", (Object[]) headers),
-                        new SqlArrayValue("bytea", (Object[]) bodies), new SqlArrayValue("timestamptz", (Object[]) received),
-                        tenantId)
-                .query(UUID.class).list());
+        // the tenant, the message rows and their outbox rows, and the commit: one round trip (a group waits for it)
+        var inserted = transactions.inTenantInOneTrip(tenantId, INSERT, rows -> {
+            var stored = new HashSet<UUID>();
+            while (rows.next()) {
+                stored.add(rows.getObject(1, UUID.class));
+            }
+            return stored;
+        }, new SqlArrayValue("uuid", (Object[]) ids), new SqlArrayValue("text", (Object[]) sources),
+                new SqlArrayValue("text", (Object[]) types), new SqlArrayValue("text", (Object[]) partnerIds),
+                new SqlArrayValue("text", (Object[]) keys), new SqlArrayValue("text", (Object[]) headers),
+                new SqlArrayValue("bytea", (Object[]) bodies), new SqlArrayValue("timestamptz", (Object[]) received),
+                tenantId);
         Map<String, UUID> first = new HashMap<>();
         if (inserted.size() < n) {
-            db.sql(FIRST_DELIVERIES)
+            transactions.inTenant(tenantId, db -> db.sql(FIRST_DELIVERIES)
                     .params(new SqlArrayValue("text", (Object[]) sources), new SqlArrayValue("text", (Object[]) keys), tenantId)
                     .query((row, i) -> first.put(row.getString("identity"), row.getObject("id", UUID.class)))
-                    .list();
+                    .list());
         }
         var results = new ArrayList<Stored>(n);
         for (int i = 0; i < n; i++) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -89,22 +90,76 @@ class TenantIsolationTest {
             pool.setJdbcUrl(url);
             pool.setUsername(user);
             pool.setMaximumPoolSize(1);
-            var oneConnection = new TenantTransactions(JdbcClient.create(pool),
-                    new TransactionTemplate(new DataSourceTransactionManager(pool)));
+            var oneConnection = oneConnection(pool);
 
             var firstBackend = oneConnection.inTenant(tenantA, db -> {
                 assertThat(db.sql("SELECT count(*) FROM users").query(Long.class).single()).isPositive();
                 return db.sql("SELECT pg_backend_pid()").query(Integer.class).single();
             });
-            var after = oneConnection.withoutTenant(db -> new Object[] {
-                    db.sql("SELECT pg_backend_pid()").query(Integer.class).single(),
-                    db.sql("SELECT count(*) FROM users").query(Long.class).single(),
-                    db.sql("SELECT coalesce(current_setting('app.tenant_id', true), '')").query(String.class).single()});
+            // asked on the connection itself, outside any transaction of TenantTransactions (which would set a tenant)
+            var after = new JdbcTemplate(pool).queryForMap("SELECT pg_backend_pid() AS backend, "
+                    + "(SELECT count(*) FROM users) AS visible, coalesce(current_setting('app.tenant_id', true), '') AS tenant");
 
-            assertThat(after[0]).as("same pooled connection").isEqualTo(firstBackend);
-            assertThat(after[1]).isEqualTo(0L);
-            assertThat(after[2]).isEqualTo("");
+            assertThat(((Number) after.get("backend")).intValue()).as("same pooled connection").isEqualTo(firstBackend);
+            assertThat(((Number) after.get("visible")).longValue()).isZero();
+            assertThat(after.get("tenant")).isEqualTo("");
         }
+    }
+
+    @Test
+    void aOneTripTransactionSeesOnlyItsTenantAndLeavesNoTenantOnItsConnection(
+            @Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user) {
+        insertPatient(tenantB);
+        try (var pool = new HikariDataSource()) {
+            pool.setJdbcUrl(url);
+            pool.setUsername(user);
+            pool.setMaximumPoolSize(1);
+            var oneConnection = oneConnection(pool);
+
+            var seen = oneConnection.inTenantInOneTrip(tenantA,
+                    "SELECT count(*) FILTER (WHERE tenant_id = ?), count(*), pg_backend_pid() FROM users", rows -> {
+                        rows.next();
+                        return new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3)};
+                    }, tenantA);
+            // asked on the connection itself, outside any transaction of TenantTransactions (which would set a tenant)
+            var after = new JdbcTemplate(pool).queryForMap(
+                    "SELECT pg_backend_pid() AS backend, coalesce(current_setting('app.tenant_id', true), '') AS tenant");
+
+            assertThat(seen[1]).as("rows seen").isPositive().isEqualTo(seen[0]);
+            assertThat(((Number) after.get("backend")).longValue()).as("same pooled connection").isEqualTo(seen[2]);
+            assertThat(after.get("tenant")).as("the tenant ended with the one-trip transaction").isEqualTo("");
+        }
+    }
+
+    @Test
+    void aOneTripTransactionCommitsItsRowsAndCannotWriteAnotherTenants() {
+        var inserted = transactions.inTenantInOneTrip(tenantA,
+                "INSERT INTO users (tenant_id, role) VALUES (?, 'patient') RETURNING id", rows -> {
+                    rows.next();
+                    return rows.getObject(1, UUID.class);
+                }, tenantA);
+
+        long committed = transactions.inTenant(tenantA, db -> db.sql("SELECT count(*) FROM users WHERE id = ?")
+                .param(inserted).query(Long.class).single());
+        assertThat(committed).isOne();
+        long before = transactions.inTenant(tenantB, db -> db.sql("SELECT count(*) FROM users").query(Long.class).single());
+        assertThatThrownBy(() -> transactions.inTenantInOneTrip(tenantA,
+                "INSERT INTO users (tenant_id, role) VALUES (?, 'patient') RETURNING id", rows -> null, tenantB))
+                .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("row-level security");
+        long after = transactions.inTenant(tenantB, db -> db.sql("SELECT count(*) FROM users").query(Long.class).single());
+        assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    void aOneTripTransactionRefusesToRunInsideAnother() {
+        assertThatThrownBy(() -> transactions.inTenant(tenantA, db -> transactions.inTenantInOneTrip(tenantA,
+                "SELECT 1", rows -> null)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("inside another transaction");
+    }
+
+    private static TenantTransactions oneConnection(HikariDataSource pool) {
+        return new TenantTransactions(JdbcClient.create(pool), new TransactionTemplate(new DataSourceTransactionManager(pool)),
+                new JdbcTemplate(pool));
     }
 
     @Test
