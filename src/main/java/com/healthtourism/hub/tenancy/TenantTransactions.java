@@ -21,7 +21,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class TenantTransactions {
 
-    private static final String SET_TENANT = "SELECT set_config('app.tenant_id', ?, true);\n";
+    // the tenant of the current transaction only (is_local): PostgreSQL resets it when the transaction ends
+    private static final String SET_TENANT = "SELECT set_config('app.tenant_id', ?, true)";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -35,7 +36,7 @@ public class TenantTransactions {
 
     /** Runs {@code work} in a transaction that sees and writes only {@code tenantId}'s rows. */
     public <T> T inTenant(UUID tenantId, Function<JdbcClient, T> work) {
-        return inTenant(tenantId, "SELECT set_config('app.tenant_id', ?, true)", work);
+        return inTenant(tenantId, SET_TENANT, work);
     }
 
     /**
@@ -49,7 +50,7 @@ public class TenantTransactions {
      */
     public <T> T inTenantPlannedAfresh(UUID tenantId, Function<JdbcClient, T> work) {
         return inTenant(tenantId,
-                "SELECT set_config('app.tenant_id', ?, true), set_config('plan_cache_mode', 'force_custom_plan', true)", work);
+                SET_TENANT + ", set_config('plan_cache_mode', 'force_custom_plan', true)", work);
     }
 
     /** The transaction begins with one round trip, {@code settings}, which sets the tenant (its one parameter). */
@@ -76,7 +77,7 @@ public class TenantTransactions {
             if (!connection.getAutoCommit()) {
                 throw new IllegalStateException("a one-trip transaction cannot run inside another transaction");
             }
-            try (var statement = connection.prepareStatement(SET_TENANT + sql)) {
+            try (var statement = connection.prepareStatement(SET_TENANT + ";\n" + sql)) {
                 statement.setString(1, tenantId.toString());
                 for (int i = 0; i < params.length; i++) {
                     StatementCreatorUtils.setParameterValue(statement, i + 2, SqlTypeValue.TYPE_UNKNOWN, params[i]);
@@ -118,6 +119,6 @@ public class TenantTransactions {
     }
 
     private void setTenant(String tenantId) {
-        jdbc.sql("SELECT set_config('app.tenant_id', ?, true)").param(tenantId).query(String.class).single();
+        jdbc.sql(SET_TENANT).param(tenantId).query(String.class).single();
     }
 }
