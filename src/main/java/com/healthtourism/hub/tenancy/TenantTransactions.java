@@ -1,5 +1,7 @@
 package com.healthtourism.hub.tenancy;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
@@ -11,6 +13,7 @@ import org.springframework.jdbc.core.SqlTypeValue;
 import org.springframework.jdbc.core.StatementCreatorUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -69,29 +72,58 @@ public class TenantTransactions {
      * transaction and commits at that Sync. So the tenant applies to the statement and ends with it, and the commit
      * costs no round trip of its own (a transaction of {@link #inTenant} costs three: the tenant, the work, the
      * commit). For the intake's group commit, where every round trip is a wait for the partners in the group. It
-     * must not be called inside another transaction, whose connection would not commit at the Sync.
+     * refuses to run inside another transaction, whose connection would not commit at the Sync. On a pool without
+     * auto-commit it still works, with the commit in a round trip of its own.
      */
     public <T> T inTenantInOneTrip(UUID tenantId, String sql, ResultSetExtractor<T> rows, Object... params) {
         Objects.requireNonNull(tenantId, "tenantId");
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("a one-trip transaction cannot run inside another transaction");
+        }
         return template.execute((ConnectionCallback<T>) connection -> {
-            if (!connection.getAutoCommit()) {
-                throw new IllegalStateException("a one-trip transaction cannot run inside another transaction");
-            }
-            try (var statement = connection.prepareStatement(SET_TENANT + ";\n" + sql)) {
-                statement.setString(1, tenantId.toString());
-                for (int i = 0; i < params.length; i++) {
-                    StatementCreatorUtils.setParameterValue(statement, i + 2, SqlTypeValue.TYPE_UNKNOWN, params[i]);
+            // A pool configured without auto-commit (spring.datasource.hikari.auto-commit=false): the driver begins a
+            // transaction with the statement, which is committed here, in a round trip of its own.
+            var autoCommit = connection.getAutoCommit();
+            try {
+                var result = oneTrip(connection, tenantId, sql, rows, params);
+                if (!autoCommit) {
+                    connection.commit();
                 }
-                statement.execute();
-                // the first result is set_config's row, the second the statement's
-                if (!statement.getMoreResults()) {
-                    throw new IllegalStateException("the statement returned no rows");
+                return result;
+            } catch (SQLException | RuntimeException failure) {
+                if (!autoCommit) {
+                    rollBack(connection, failure);
                 }
-                try (var result = statement.getResultSet()) {
-                    return rows.extractData(result);
-                }
+                throw failure;
             }
         });
+    }
+
+    private static void rollBack(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException unreachable) {
+            // the connection is gone with its transaction; the failure that got here is the one to report
+            failure.addSuppressed(unreachable);
+        }
+    }
+
+    private static <T> T oneTrip(Connection connection, UUID tenantId, String sql, ResultSetExtractor<T> rows,
+                                 Object... params) throws SQLException {
+        try (var statement = connection.prepareStatement(SET_TENANT + ";\n" + sql)) {
+            statement.setString(1, tenantId.toString());
+            for (int i = 0; i < params.length; i++) {
+                StatementCreatorUtils.setParameterValue(statement, i + 2, SqlTypeValue.TYPE_UNKNOWN, params[i]);
+            }
+            statement.execute();
+            // the first result is set_config's row, the second the statement's
+            if (!statement.getMoreResults()) {
+                throw new IllegalStateException("the statement returned no rows");
+            }
+            try (var result = statement.getResultSet()) {
+                return rows.extractData(result);
+            }
+        }
     }
 
     /**

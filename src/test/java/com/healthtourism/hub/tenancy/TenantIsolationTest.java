@@ -86,10 +86,7 @@ class TenantIsolationTest {
     @Test
     void aPooledConnectionNeverCarriesATenantIntoTheNextTransaction(
             @Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user) {
-        try (var pool = new HikariDataSource()) {
-            pool.setJdbcUrl(url);
-            pool.setUsername(user);
-            pool.setMaximumPoolSize(1);
+        try (var pool = poolOfOne(url, user)) {
             var oneConnection = oneConnection(pool);
 
             var firstBackend = oneConnection.inTenant(tenantA, db -> {
@@ -110,10 +107,7 @@ class TenantIsolationTest {
     void aOneTripTransactionSeesOnlyItsTenantAndLeavesNoTenantOnItsConnection(
             @Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user) {
         insertPatient(tenantB);
-        try (var pool = new HikariDataSource()) {
-            pool.setJdbcUrl(url);
-            pool.setUsername(user);
-            pool.setMaximumPoolSize(1);
+        try (var pool = poolOfOne(url, user)) {
             var oneConnection = oneConnection(pool);
 
             var seen = oneConnection.inTenantInOneTrip(tenantA,
@@ -133,7 +127,33 @@ class TenantIsolationTest {
 
     @Test
     void aOneTripTransactionCommitsItsRowsAndCannotWriteAnotherTenants() {
-        var inserted = transactions.inTenantInOneTrip(tenantA,
+        assertOneTripCommitsItsTenantsRowAndRefusesAnothers(transactions);
+    }
+
+    @Test
+    void aOneTripTransactionCommitsOnAPoolWithoutAutoCommit(
+            @Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user) {
+        try (var pool = poolOfOne(url, user)) {
+            pool.setAutoCommit(false);
+
+            // the pool rolls back whatever a returned connection left open: only a commit keeps the row
+            var inserted = assertOneTripCommitsItsTenantsRowAndRefusesAnothers(oneConnection(pool));
+            var after = new JdbcTemplate(pool).queryForMap(
+                    "SELECT coalesce(current_setting('app.tenant_id', true), '') AS tenant");
+
+            assertThat(after.get("tenant")).as("the tenant ended with the one-trip transaction").isEqualTo("");
+            long stillThere = oneConnection(pool).inTenantInOneTrip(tenantA, "SELECT count(*) FROM users WHERE id = ?",
+                    rows -> {
+                        rows.next();
+                        return rows.getLong(1);
+                    }, inserted);
+            assertThat(stillThere).as("the connection works after the refused row's rollback").isOne();
+        }
+    }
+
+    /** Inserts a row of tenant A with {@code oneTrip}, sees it committed, and sees a row for tenant B refused. */
+    private UUID assertOneTripCommitsItsTenantsRowAndRefusesAnothers(TenantTransactions oneTrip) {
+        var inserted = oneTrip.inTenantInOneTrip(tenantA,
                 "INSERT INTO users (tenant_id, role) VALUES (?, 'patient') RETURNING id", rows -> {
                     rows.next();
                     return rows.getObject(1, UUID.class);
@@ -143,11 +163,12 @@ class TenantIsolationTest {
                 .param(inserted).query(Long.class).single());
         assertThat(committed).isOne();
         long before = transactions.inTenant(tenantB, db -> db.sql("SELECT count(*) FROM users").query(Long.class).single());
-        assertThatThrownBy(() -> transactions.inTenantInOneTrip(tenantA,
+        assertThatThrownBy(() -> oneTrip.inTenantInOneTrip(tenantA,
                 "INSERT INTO users (tenant_id, role) VALUES (?, 'patient') RETURNING id", rows -> null, tenantB))
                 .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("row-level security");
         long after = transactions.inTenant(tenantB, db -> db.sql("SELECT count(*) FROM users").query(Long.class).single());
         assertThat(after).isEqualTo(before);
+        return inserted;
     }
 
     @Test
@@ -155,6 +176,14 @@ class TenantIsolationTest {
         assertThatThrownBy(() -> transactions.inTenant(tenantA, db -> transactions.inTenantInOneTrip(tenantA,
                 "SELECT 1", rows -> null)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("inside another transaction");
+    }
+
+    private static HikariDataSource poolOfOne(String url, String user) {
+        var pool = new HikariDataSource();
+        pool.setJdbcUrl(url);
+        pool.setUsername(user);
+        pool.setMaximumPoolSize(1);
+        return pool;
     }
 
     private static TenantTransactions oneConnection(HikariDataSource pool) {
