@@ -17,6 +17,9 @@ import org.springframework.util.unit.DataSize;
  * @param sourceCacheTtl     how long a source's settings and a tenant's active subscriptions are cached in memory
  * @param writers            threads that commit accepted messages (each commit may hold many messages)
  * @param maxBatch           most messages in one commit
+ * @param redisSlowCall      a Redis call of the intake slower than this counts against Redis in the intake's circuit
+ *                           breaker like a failed one: a Redis that answers, but slowly, is stepped around as an
+ *                           unreachable one is (limits fail open, de-duplication in PostgreSQL)
  */
 @ConfigurationProperties("hub.webhooks")
 public record WebhookProperties(
@@ -26,5 +29,6 @@ public record WebhookProperties(
         @DefaultValue("1h") Duration idempotencyTtl,
         @DefaultValue("5s") Duration sourceCacheTtl,
         @DefaultValue("4") int writers,
-        @DefaultValue("64") int maxBatch) {
+        @DefaultValue("64") int maxBatch,
+        @DefaultValue("250ms") Duration redisSlowCall) {
 }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of one backend, so a test can simulate that backend's outage
- * ({@link #cut()}) and recovery ({@link #restore()}) without touching the shared service itself.
+ * ({@link #cut()}) and recovery ({@link #restore()}), or a backend that answers slowly ({@link #slow}),
+ * without touching the shared service itself.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -33,6 +35,7 @@ public final class TcpProxy implements AutoCloseable {
         return thread;
     });
     private volatile boolean cut;
+    private volatile long answerDelayMillis;
     private ServerSocket server;
 
     public TcpProxy(String upstreamHost, int upstreamPort) {
@@ -70,6 +73,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public void restore() {
         cut = false;
+    }
+
+    /** Holds back everything the backend sends (its answers) by {@code delay} before passing it on; zero ends that. */
+    public void slow(Duration delay) {
+        answerDelayMillis = delay.toMillis();
     }
 
     public boolean isCut() {
@@ -120,20 +128,26 @@ public final class TcpProxy implements AutoCloseable {
             drop(upstream);
             return;
         }
-        threads.execute(() -> pump(client, upstream));
-        threads.execute(() -> pump(upstream, client));
+        threads.execute(() -> pump(client, upstream, false));
+        threads.execute(() -> pump(upstream, client, true));
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         var buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) != -1) {
+                var delay = answerDelayMillis;
+                if (answers && delay > 0) {
+                    Thread.sleep(delay);
+                }
                 out.write(buffer, 0, read);
                 out.flush();
             }
         } catch (IOException connectionGone) {
             // either side closed or the proxy was cut: tear down both directions below
+        } catch (InterruptedException closing) {
+            Thread.currentThread().interrupt();
         } finally {
             release(from);
             release(to);

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -91,6 +92,8 @@ class BackendOutageTest {
     CamelContext camel;
     @Autowired
     ProducerTemplate producer;
+    @Autowired
+    CircuitBreaker redisCircuitBreaker;
 
     @Test
     void readinessFollowsTheDatabase() {
@@ -158,6 +161,47 @@ class BackendOutageTest {
         }
         assertThat(messagesFor(tenant)).isEqualTo(4);
         assertThat(failOpenCount()).isGreaterThanOrEqualTo(failOpenBefore + 4);
+    }
+
+    @Test
+    void intakeStepsAroundARedisThatAnswersSlowlyAndComesBackToIt() {
+        var partner = new WebhookClient(port);
+        var tenant = partner.tenantWithSources(Map.of());
+        // an earlier test may have left the breaker open: start from a Redis the intake asks
+        awaitBreaker(partner, tenant, CircuitBreaker.State.CLOSED);
+        var failOpenBefore = failOpenCount();
+
+        // every Redis answer arrives, but 300 ms late: over the slow-call threshold (250 ms), within the timeout (500 ms)
+        redis.slow(Duration.ofMillis(300));
+        try {
+            var first = stripeEvent(newEventId(), "payment_intent.succeeded");
+            var accepted = partner.stripe(tenant, first);
+            assertThat(accepted.status()).isEqualTo(202);
+            awaitBreaker(partner, tenant, CircuitBreaker.State.OPEN);
+
+            assertThat(partner.stripe(tenant, stripeEvent(newEventId(), "payment_intent.succeeded")).status())
+                    .isEqualTo(202);
+            assertThat(failOpenCount()).as("limits fail open while Redis is stepped around").isGreaterThan(failOpenBefore);
+            var repeat = partner.stripe(tenant, first);
+            assertThat(repeat.status()).as("de-duplication by PostgreSQL").isEqualTo(200);
+            assertThat(repeat.body().get("id").asText()).isEqualTo(accepted.body().get("id").asText());
+        } finally {
+            redis.slow(Duration.ZERO);
+        }
+        awaitBreaker(partner, tenant, CircuitBreaker.State.CLOSED);
+    }
+
+    /** Posts new events (each accepted) until the intake's Redis breaker is in {@code state}. */
+    private void awaitBreaker(WebhookClient partner, UUID tenant, CircuitBreaker.State state) {
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+            assertThat(partner.stripe(tenant, stripeEvent(newEventId(), "payment_intent.succeeded")).status())
+                    .isEqualTo(202);
+            assertThat(redisCircuitBreaker.getState()).isEqualTo(state);
+        });
+    }
+
+    private static String newEventId() {
+        return "evt_" + UUID.randomUUID().toString().replace("-", "");
     }
 
     @Test
