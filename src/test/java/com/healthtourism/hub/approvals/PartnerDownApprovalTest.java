@@ -82,6 +82,12 @@ class PartnerDownApprovalTest {
         var item = await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == 1).get(0);
         var sent = partner.findAll(postRequestedFor(urlEqualTo(path)));
         assertThat(sent).hasSize(ATTEMPTS_PER_DELIVERY);
+        for (int i = 1; i < sent.size(); i++) {
+            // the partner's Retry-After (30 s) waited out, as far as hub.partner-webhooks.max-retry-delay (1 s in tests)
+            // allows: not the backoff's 20-40 ms
+            assertThat(Duration.between(sent.get(i - 1).getLoggedDate().toInstant(), sent.get(i).getLoggedDate().toInstant()))
+                    .as("wait before attempt %d", i + 1).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
         assertThat(item.get("routeId").asText()).isEqualTo("partner-webhook-delivery");
         assertThat(item.get("errorMessage").asText()).isEqualTo("HTTP 503 Service Unavailable");
         var original = new OpsClient(port, OpsClient.ADMIN).get("/ops/api/approvals/" + item.get("id").asText() + "/payload");
