@@ -2,9 +2,6 @@ package com.healthtourism.hub.subscriptions;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -12,11 +9,12 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import com.healthtourism.hub.partners.RetryAfter;
+
 /**
  * The error handler's onExceptionOccurred step of partner-webhook-delivery: a partner that answers 429 or 503 with
  * Retry-After (seconds or an HTTP date) is tried again after that long, never longer than
- * {@code hub.partner-webhooks.max-retry-delay}, instead of after the exponential backoff's delay. Camel reads the delay
- * from the CamelRedeliveryDelay header right after this (and never sends Camel's headers to the partner).
+ * {@code hub.partner-webhooks.max-retry-delay}, instead of after the exponential backoff's delay.
  */
 @Component("partnerWebhookRetryAfter")
 public class PartnerWebhookRetryAfter implements Processor {
@@ -33,12 +31,7 @@ public class PartnerWebhookRetryAfter implements Processor {
         if (failure == null) {
             failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, HttpOperationFailedException.class);
         }
-        var wait = failure == null ? null : retryAfter(failure, Instant.now());
-        if (wait == null) {
-            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
-            return;
-        }
-        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, (wait.compareTo(longest) > 0 ? longest : wait).toMillis());
+        RetryAfter.nextRedelivery(exchange, failure == null ? null : retryAfter(failure, Instant.now()), longest);
     }
 
     /** How long a 429 or 503 asks the hub to wait, or null when the answer says nothing (or something else failed). */
@@ -48,25 +41,6 @@ public class PartnerWebhookRetryAfter implements Processor {
         }
         return failure.getResponseHeaders().entrySet().stream()
                 .filter(header -> "Retry-After".equalsIgnoreCase(header.getKey()))
-                .findFirst().map(header -> parse(header.getValue(), now)).orElse(null);
-    }
-
-    /** Retry-After as RFC 9110 gives it: delay-seconds or an HTTP date; anything else counts as absent. */
-    static Duration parse(String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        var trimmed = value.trim();
-        try {
-            var seconds = Long.parseLong(trimmed);
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                var until = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
+                .findFirst().map(header -> RetryAfter.parse(header.getValue(), now)).orElse(null);
     }
 }

@@ -2,8 +2,11 @@ package com.healthtourism.hub.partners.doktor365;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import com.healthtourism.hub.partners.RetryAfter;
 
 /** How the connector reads Doktor365's answers: which statuses are worth a retry, Retry-After, the error code. */
 final class Doktor365Answers {
@@ -16,17 +19,9 @@ final class Doktor365Answers {
         return status == 408 || status == 429 || status >= 500;
     }
 
-    /** Retry-After in seconds (the contract's form); an HTTP date or garbage counts as absent. */
+    /** Retry-After in seconds (the contract's form) or as an HTTP date ({@link RetryAfter}); garbage counts as absent. */
     static Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            var seconds = Long.parseLong(header.trim());
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return RetryAfter.parse(header, Instant.now());
     }
 
     /** The contract's error code ({"error": "..."}), never the message (it may echo what was sent). */

@@ -4,6 +4,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
+import com.healthtourism.hub.partners.RetryAfter;
+
 /**
  * The error handler's onExceptionOccurred step of the Doktor365 routes: when Doktor365 said when to come back
  * (Retry-After on a 429 or 503), the next redelivery waits that long (capped by hub.doktor365.max-retry-after) instead
@@ -24,14 +26,7 @@ public class Doktor365RetryAfter implements Processor {
         if (unavailable == null) {
             unavailable = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Doktor365Unavailable.class);
         }
-        if (unavailable == null || unavailable.retryAfter().isEmpty()) {
-            exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
-            return;
-        }
-        var wait = unavailable.retryAfter().get();
-        if (wait.compareTo(properties.maxRetryAfter()) > 0) {
-            wait = properties.maxRetryAfter();
-        }
-        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+        RetryAfter.nextRedelivery(exchange, unavailable == null ? null : unavailable.retryAfter().orElse(null),
+                properties.maxRetryAfter());
     }
 }
