@@ -50,7 +50,7 @@ public class OutboxRelay {
     // So a claim costs the same whatever the backlog behind it. One claimer per tenant holds the advisory lock, so no
     // other claimer waits on these rows. The message row is only read: its attempts are counted when the claim ends
     // (settled or postponed), so a claim writes no new version of it (with its five indexes).
-    private static final String CLAIM = """
+    static final String CLAIM = """
             WITH head AS (
                 SELECT id, bool_and(available_at <= now()) OVER (ORDER BY id) AS due
                 FROM outbox WHERE tenant_id = ? ORDER BY id LIMIT ?
