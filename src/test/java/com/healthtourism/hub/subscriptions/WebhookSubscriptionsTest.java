@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -94,6 +95,22 @@ class WebhookSubscriptionsTest {
         assertThat(fannedOutTo(tenant, "evt-3")).containsExactly(second.toString());
         transactions.inTenant(tenant, db -> subscriptions.deactivate(db, tenant, "second"));
         assertThat(fannedOutTo(tenant, "evt-4")).isEmpty();
+    }
+
+    @Test
+    void aListReadWhileAChangeIsUncommittedIsForgottenOnceTheChangeCommits() {
+        var tenant = tenant();
+        var first = subscribe(tenant, "first", List.of(), SECRET, true);
+        var second = transactions.inTenant(tenant, db -> {
+            var saved = subscriptions.save(db, tenant, "second", "https://partner.example.com/second", List.of(), SECRET, true);
+            // an event fanned out meanwhile, on another connection, cannot see the new subscription yet, and caches that
+            var meanwhile = CompletableFuture.supplyAsync(() -> fannedOutTo(tenant, "evt-1")).join();
+            assertThat(meanwhile).containsExactly(first.toString());
+            return saved.subscription().id();
+        });
+
+        assertThat(fannedOutTo(tenant, "evt-2")).as("the next event after the commit")
+                .containsExactly(first.toString(), second.toString());
     }
 
     private List<Object> fannedOutTo(UUID tenant, String eventId) {
