@@ -7,10 +7,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The outbox relay's numbers ({@code hub.outbox.*}): a claim takes up to {@code batchSize} rows of each of up to
  * {@code maxTenants} tenants and holds them for {@code lease}; a failed publish holds a tenant's rows back for
- * {@code backoffInitial}, doubling per attempt up to {@code backoffMax}.
+ * {@code backoffInitial}, doubling per attempt up to {@code backoffMax}. Every {@code vacuum.period} the hub vacuums
+ * the outbox past {@code vacuum.threshold} dead rows, or analyses it past that many changed ({@link OutboxVacuum}).
  */
 @ConfigurationProperties("hub.outbox")
-public record OutboxProperties(int batchSize, int maxTenants, Duration lease, Duration backoffInitial, Duration backoffMax) {
+public record OutboxProperties(int batchSize, int maxTenants, Duration lease, Duration backoffInitial, Duration backoffMax,
+                               Vacuum vacuum) {
+
+    /** When the hub vacuums or analyses the outbox itself. */
+    public record Vacuum(Duration period, long threshold) {
+    }
 
     /** The hold-back after a failed publish of a row claimed {@code attempts} times. */
     public Duration backoff(int attempts) {

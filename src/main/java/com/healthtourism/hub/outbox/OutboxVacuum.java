@@ -53,14 +53,13 @@ public class OutboxVacuum {
     private final long threshold;
     private final MeterRegistry meters;
 
-    public OutboxVacuum(TenantTransactions transactions, MeterRegistry meters,
+    public OutboxVacuum(TenantTransactions transactions, MeterRegistry meters, OutboxProperties properties,
                         @Value("${spring.flyway.url:${spring.datasource.url}}") String url,
                         @Value("${spring.flyway.user:${spring.datasource.username}}") String user,
-                        @Value("${spring.flyway.password:${spring.datasource.password:}}") String password,
-                        @Value("${hub.outbox.vacuum.threshold}") long threshold) {
+                        @Value("${spring.flyway.password:${spring.datasource.password:}}") String password) {
         this.transactions = transactions;
         this.owner = new JdbcTemplate(ownerConnections(url, user, password));
-        this.threshold = threshold;
+        this.threshold = properties.vacuum().threshold();
         this.meters = meters;
     }
 
