@@ -9,15 +9,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * Turns many concurrent calls into few round trips: callers hand in one item each and wait; one thread takes
- * everything waiting (up to {@code maxGroup}), makes a single call for the group, and gives each caller its own
- * result. A failure of the group call is every caller's failure. Under load a round trip serves many requests
- * (the intake's rate-limit counts in Redis); alone, a call costs one hop to the grouping thread.
+ * Turns many concurrent calls into few round trips: callers hand in one item each; a caller that finds no round trip
+ * under way makes one itself for everything waiting (up to {@code maxGroup}), its own item included, and gives each
+ * caller its own result; callers that arrive meanwhile wait, and the next group is made by whoever finds the way
+ * free next. A failure of the group call is every caller's failure. Under load a round trip serves many requests
+ * (the intake's rate-limit counts in Redis); alone, a call is made on the caller's own thread, with no hand-over
+ * to another. A caller that has its result makes at most one more group for others; if more wait after that, a
+ * helper thread takes over, so no caller serves others for long.
  */
 final class GroupedRoundTrips<I, O> implements AutoCloseable {
+
+    private static final int GROUPS_AFTER_OWN = 1;
 
     private record Call<I, O>(I item, CompletableFuture<O> result) {
     }
@@ -26,21 +33,22 @@ final class GroupedRoundTrips<I, O> implements AutoCloseable {
     private final int maxGroup;
     private final Duration wait;
     private final BlockingQueue<Call<I, O>> waiting;
-    private final Thread thread;
+    private final ReentrantLock serving = new ReentrantLock();
+    private final Thread helper;
     private volatile boolean running = true;
 
     /**
      * @param roundTrip one call for a group of items, answering one result per item in their order
-     * @param wait      the longest a caller waits for its result
+     * @param wait      the longest a caller waits for a round trip that another caller or the helper makes
      */
     GroupedRoundTrips(String name, Function<List<I>, List<O>> roundTrip, int maxGroup, Duration wait) {
         this.roundTrip = roundTrip;
         this.maxGroup = maxGroup;
         this.wait = wait;
         this.waiting = new ArrayBlockingQueue<>(maxGroup * 16);
-        this.thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+        this.helper = new Thread(this::help, name);
+        helper.setDaemon(true);
+        helper.start();
     }
 
     /**
@@ -52,6 +60,7 @@ final class GroupedRoundTrips<I, O> implements AutoCloseable {
         if (!running || !waiting.offer(call)) {
             throw new IllegalStateException("no room for another call");
         }
+        serve(call);
         try {
             return call.result().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -67,23 +76,40 @@ final class GroupedRoundTrips<I, O> implements AutoCloseable {
         }
     }
 
-    private void run() {
-        var group = new ArrayList<Call<I, O>>(maxGroup);
-        while (running) {
+    /**
+     * Makes round trips for what is waiting while the way is free. Whoever makes one looks again after letting go,
+     * so a call queued meanwhile is never left without someone to make its round trip. {@code own} is null for the
+     * helper, which serves until nothing waits.
+     */
+    private void serve(Call<I, O> own) {
+        int groupsAfterOwn = 0;
+        var group = new ArrayList<Call<I, O>>(Math.min(maxGroup, 64));
+        while (!waiting.isEmpty() && serving.tryLock()) {
             try {
-                var first = waiting.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                waiting.drainTo(group, maxGroup);
+                if (!group.isEmpty()) {
+                    complete(group);
                 }
-                group.add(first);
-                waiting.drainTo(group, maxGroup - 1);
-                complete(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             } finally {
                 group.clear();
+                serving.unlock();
             }
+            if (own != null && own.result().isDone() && groupsAfterOwn++ >= GROUPS_AFTER_OWN) {
+                if (!waiting.isEmpty()) {
+                    LockSupport.unpark(helper);
+                }
+                return;
+            }
+        }
+    }
+
+    private void help() {
+        while (running) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+            if (Thread.interrupted()) {
+                break;
+            }
+            serve(null);
         }
         Call<I, O> left;
         while ((left = waiting.poll()) != null) {
@@ -105,9 +131,9 @@ final class GroupedRoundTrips<I, O> implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        helper.interrupt();
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+            helper.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -65,14 +66,80 @@ class GroupedRoundTripsTest {
     }
 
     @Test
-    void aCallerWaitsNoLongerThanItsWait() {
+    void aCallerWaitsNoLongerThanItsWaitForARoundTripAnotherMakes() throws Exception {
+        var entered = new CountDownLatch(1);
         var release = new CountDownLatch(1);
         try (var trips = new GroupedRoundTrips<Integer, String>("test-trips", items -> {
+            entered.countDown();
             await(release);
-            return List.of("late");
+            return items.stream().map(i -> "late" + i).toList();
         }, 8, Duration.ofMillis(200))) {
-            assertThatThrownBy(() -> trips.call(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("PT0.2S");
-            release.countDown();
+            var pool = Executors.newSingleThreadExecutor();
+            try {
+                // the first caller makes the round trip itself, and it hangs
+                var first = pool.submit(() -> trips.call(1));
+                assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+                assertThatThrownBy(() -> trips.call(2)).isInstanceOf(IllegalStateException.class).hasMessageContaining("PT0.2S");
+                release.countDown();
+                assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("late1");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aLoneCallIsMadeOnTheCallersOwnThread() {
+        var threads = new CopyOnWriteArrayList<Thread>();
+        try (var trips = new GroupedRoundTrips<Integer, String>("test-trips", items -> {
+            threads.add(Thread.currentThread());
+            return items.stream().map(i -> "r" + i).toList();
+        }, 8, Duration.ofSeconds(5))) {
+            assertThat(trips.call(1)).isEqualTo("r1");
+            assertThat(trips.call(2)).isEqualTo("r2");
+        }
+        // no hand-over to another thread and back: the caller itself made both round trips
+        assertThat(threads).containsExactly(Thread.currentThread(), Thread.currentThread());
+    }
+
+    @Test
+    void aCallerMakesAtMostOneRoundTripForOthersAfterItsOwnAndTheHelperTakesTheRest() throws Exception {
+        var threads = new CopyOnWriteArrayList<String>();
+        var entered = new Semaphore(0);
+        var release = new Semaphore(0);
+        try (var trips = new GroupedRoundTrips<Integer, String>("test-trips", items -> {
+            threads.add(Thread.currentThread().getName());
+            entered.release();
+            acquire(release);
+            return items.stream().map(i -> "r" + i).toList();
+        }, 64, Duration.ofSeconds(5))) {
+            var pool = Executors.newFixedThreadPool(3);
+            try {
+                var a = pool.submit(() -> trips.call(1));
+                assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+                // b arrives while a's round trip is under way: it waits, and a makes the next round trip for it
+                var b = pool.submit(() -> trips.call(2));
+                Thread.sleep(200);
+                release.release();
+                assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+                // c arrives during the round trip a makes for b: a has done its share, the helper makes c's
+                var c = pool.submit(() -> trips.call(3));
+                Thread.sleep(200);
+                release.release();
+                assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo("r1");
+                assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("r2");
+                assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+                release.release();
+                assertThat(c.get(5, TimeUnit.SECONDS)).isEqualTo("r3");
+
+                assertThat(threads).hasSize(3);
+                assertThat(threads.get(1)).isEqualTo(threads.get(0)).isNotEqualTo("test-trips");
+                assertThat(threads.get(2)).isEqualTo("test-trips");
+            } finally {
+                release.release(10);
+                pool.shutdownNow();
+            }
         }
     }
 
@@ -84,6 +151,14 @@ class GroupedRoundTripsTest {
         // refused at once, not after the five-second wait
         assertThatThrownBy(() -> trips.call(1)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("no room for another call");
+    }
+
+    private static void acquire(Semaphore semaphore) {
+        try {
+            semaphore.tryAcquire(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void await(CountDownLatch latch) {
