@@ -83,9 +83,13 @@ final class GroupedRoundTrips<I, O> implements AutoCloseable {
      */
     private void serve(Call<I, O> own) {
         int groupsAfterOwn = 0;
-        var group = new ArrayList<Call<I, O>>(Math.min(maxGroup, 64));
+        List<Call<I, O>> group = null;
         while (!waiting.isEmpty() && serving.tryLock()) {
             try {
+                // made only by a caller that serves: a request that waits for another's round trip allocates nothing
+                if (group == null) {
+                    group = new ArrayList<>(Math.min(maxGroup, 64));
+                }
                 waiting.drainTo(group, maxGroup);
                 if (!group.isEmpty()) {
                     complete(group);
