@@ -11,8 +11,9 @@ import com.healthtourism.hub.events.OutgoingEvent;
 
 /**
  * Collects what the mapping of a tenant's claimed rows yields, in claim order: each row mapped to an event becomes a
- * {@link Publication}; rows settled otherwise (unmapped, failed) and failed mappings add nothing. On completion the
- * body is the list, which outbox-publish sends to Kafka as one batch.
+ * {@link Publication}; rows settled otherwise (unmapped, failed) add nothing, and the first row whose mapping failed
+ * unsettled fails the whole batch. On completion the body is the list, which outbox-publish sends to Kafka as one
+ * batch.
  */
 @Component("outboxPublications")
 public class OutboxPublications implements AggregationStrategy {
@@ -26,14 +27,30 @@ public class OutboxPublications implements AggregationStrategy {
 
     @Override
     public Exchange aggregate(Exchange collected, Exchange mapped) {
-        var result = collected == null ? mapped : collected;
+        return aggregate(collected, mapped, null);
+    }
+
+    /**
+     * Collects on the batch's own exchange ({@code batch}), never on a row's: a row whose failed mapping outbox-map
+     * handled (parked) carries that handled state, which, copied back as the split's result, would end the relay's
+     * steps before the batch is published.
+     */
+    @Override
+    public Exchange aggregate(Exchange collected, Exchange mapped, Exchange batch) {
+        var result = collected != null ? collected : batch != null ? batch : mapped;
         @SuppressWarnings("unchecked")
         var publications = (List<Publication>) result.getProperty(COLLECTED, List.class);
         if (publications == null) {
             publications = new ArrayList<>();
             result.setProperty(COLLECTED, publications);
         }
-        if (mapped.getException() == null && MAPPED.equals(mapped.getProperty(OUTCOME, String.class))) {
+        if (mapped.getException() != null) {
+            // a row that could be neither mapped nor settled (parking failed): the batch fails after the rest were
+            // mapped, and the relay postpones it
+            if (result.getException() == null) {
+                result.setException(mapped.getException());
+            }
+        } else if (MAPPED.equals(mapped.getProperty(OUTCOME, String.class))) {
             publications.add(new Publication(mapped.getProperty(ENTRY, OutboxEntry.class),
                     mapped.getMessage().getBody(OutgoingEvent.class)));
         }

@@ -38,6 +38,22 @@ class OutboxPublicationsTest {
         assertThat(batch).extracting(p -> p.entry().outboxId()).containsExactly(1L, 3L, 6L);
         assertThat(batch).extracting(p -> p.event().id()).containsExactly("evt-1", "evt-3", "evt-6");
         assertThat(result.getProperties()).doesNotContainKey("outboxPublications");
+        assertThat(result.getException()).as("the row neither mapped nor settled fails the batch").isSameAs(broken.getException());
+    }
+
+    @Test
+    void theBatchsOwnExchangeCollectsSoARowsHandledFailureDoesNotEndTheRelaysSteps() {
+        var batch = new DefaultExchange(camel);
+        var failed = settled(1, "failed");
+        failed.getExchangeExtension().setErrorHandlerHandled(true);
+
+        var result = publications.aggregate(null, failed, batch);
+        result = publications.aggregate(result, mapped(2), batch);
+        publications.onCompletion(result);
+
+        assertThat(result).isSameAs(batch);
+        assertThat(result.getExchangeExtension().getErrorHandlerHandled()).isNull();
+        assertThat(result.getMessage().getBody(List.class)).hasSize(1);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,6 +46,9 @@ class OutboxRelayTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    CamelContext camel;
 
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
@@ -135,6 +139,29 @@ class OutboxRelayTest {
             assertThat(again.get("attempts").asInt()).isEqualTo(2);
         });
         assertThat(ops.get("/ops/api/approvals?tenant=" + tenant).body().get("items")).hasSize(1);
+    }
+
+    @Test
+    void aFailedMappingDoesNotHoldBackTheMessagesClaimedWithIt() throws Exception {
+        var tenant = createTenant(http);
+        // both rows in one claim of the tenant: the relay waits while they are stored
+        camel.getRouteController().suspendRoute("outbox-relay");
+        UUID broken;
+        UUID good;
+        try {
+            broken = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
+                    "{\"id\":\"evt_4\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{}}}");
+            good = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
+                    sample("stripe/payment_intent.succeeded"));
+        } finally {
+            camel.getRouteController().resumeRoute("outbox-relay");
+        }
+
+        // within the deadline, long before the claim's lease (120 s) would hand the good row to another claim
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(message(transactions, tenant, broken)).containsEntry("status", "failed").containsEntry("queued", 0L);
+            assertThat(message(transactions, tenant, good)).containsEntry("status", "published").containsEntry("queued", 0L);
+        });
     }
 
     private UUID storedIdOf(UUID tenant) {
