@@ -146,6 +146,7 @@ public class ApprovalDecisions {
         var exchange = new DefaultExchange(producer.getCamelContext());
         exchange.getMessage().setHeaders(new HashMap<>(stored.headers()));
         exchange.getMessage().setBody(cipher.decrypt(stored.ciphertext(), ApprovalItems.bodyContext(item.tenantId(), item.id())));
+        exchange.setProperty(ApprovalQueue.REPLAY_OF, item.id());
         Exception failure;
         try {
             var result = producer.send(stored.entryUri(), exchange);

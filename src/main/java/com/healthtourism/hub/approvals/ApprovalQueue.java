@@ -47,6 +47,8 @@ public class ApprovalQueue {
     public static final String REPLAY_ENTRY = "hubReplayEntry";
     /** Exchange property set once the message is parked: the approval item's id. */
     public static final String PARKED_ITEM = "hubApprovalItem";
+    /** Exchange property of a granted replay, set by ops' decision before the message re-enters its route: the item's id. */
+    public static final String REPLAY_OF = "hubApprovalReplayOf";
 
     private static final Logger log = LoggerFactory.getLogger(ApprovalQueue.class);
     private static final String UPSERT = """

@@ -5,6 +5,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.events.MappingFailure;
+import com.healthtourism.hub.subscriptions.PartnerUnavailable;
 
 /**
  * Why something failed, without PII: the exception's class and a message that never quotes a payload. Our own
@@ -18,7 +19,7 @@ public record FailureSummary(String type, String message) {
 
     public static FailureSummary of(Throwable error) {
         for (var cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MappingFailure || cause instanceof CipherFailure) {
+            if (cause instanceof MappingFailure || cause instanceof CipherFailure || cause instanceof PartnerUnavailable) {
                 return summary(cause, cause.getMessage());
             }
             if (cause instanceof JException jsonata) {

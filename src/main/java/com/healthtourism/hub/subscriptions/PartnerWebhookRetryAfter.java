@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import com.healthtourism.hub.partners.RetryAfter;
 
 /**
- * The error handler's onExceptionOccurred step of partner-webhook-delivery: a partner that answers 429 or 503 with
+ * After each failed attempt of partner-webhook-delivery ({@link PartnerWebhookAttemptFailed}): a partner that answers 429 or 503 with
  * Retry-After (seconds or an HTTP date) is tried again after that long, never longer than
  * {@code hub.partner-webhooks.max-retry-delay}, instead of after the exponential backoff's delay.
  */

@@ -9,6 +9,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.Test;
 
 import com.healthtourism.hub.events.MappingFailure;
+import com.healthtourism.hub.subscriptions.PartnerUnavailable;
 
 class FailureSummaryTest {
 
@@ -34,6 +35,8 @@ class FailureSummaryTest {
     void ourOwnMappingFailuresAndTheTransportKeepTheirMessages() {
         assertThat(FailureSummary.of(new MappingFailure("mapping output has no 'type'")).message())
                 .isEqualTo("mapping output has no 'type'");
+        assertThat(FailureSummary.of(new PartnerUnavailable("5b7c0a4e-0000-4000-8000-000000000001")).message())
+                .isEqualTo("partner unavailable: circuit breaker of subscription 5b7c0a4e-0000-4000-8000-000000000001 is open");
         assertThat(FailureSummary.of(new RuntimeException(new ConnectException("Connection refused"))).message())
                 .isEqualTo("ConnectException: Connection refused");
     }

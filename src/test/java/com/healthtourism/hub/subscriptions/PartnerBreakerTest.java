@@ -1,0 +1,126 @@
+package com.healthtourism.hub.subscriptions;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.healthtourism.hub.approvals.OpsClient;
+import com.healthtourism.hub.local.HubTest;
+import com.healthtourism.hub.local.PartnerSandbox;
+import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.webhooks.WebhookClient;
+
+/**
+ * End to end through the real routes: one of a tenant's two partners is down. Its subscription's breaker opens after
+ * the attempts that show it (5 in the test profile's window), and its later deliveries go to the approval queue
+ * unattempted while the other partner gets every event; once it is back, a granted replay closes the breaker and
+ * the next event reaches it directly.
+ */
+@HubTest
+class PartnerBreakerTest {
+
+    private static final int EVENTS = 5;
+    private static final int ATTEMPTS_TO_OPEN = 5; // hub.partner-webhooks.breaker.minimum-calls, all failed
+    private static WireMockServer partners;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    PartnerBreakers breakers;
+    @Autowired
+    MeterRegistry meters;
+    @Autowired
+    TenantTransactions transactions;
+
+    @BeforeAll
+    static void startPartners() {
+        partners = PartnerSandbox.start();
+    }
+
+    @AfterAll
+    static void stopPartners() {
+        partners.stop();
+    }
+
+    @Test
+    void aPartnerThatIsDownHasItsDeliveriesParkedUnattemptedOnceItsBreakerOpensAndAGrantedReplayClosesIt() {
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of());
+        var downPath = "/down/" + tenant;
+        var upPath = "/up/" + tenant;
+        partners.stubFor(post(urlEqualTo(downPath)).willReturn(aResponse().withStatus(502)));
+        partners.stubFor(post(urlEqualTo(upPath)).willReturn(aResponse().withStatus(204)));
+        subscribe(hub, tenant, "a-down", downPath);
+        subscribe(hub, tenant, "b-up", upPath);
+        var down = subscriptionId(tenant, "a-down");
+        var shortCircuited = meters.counter("hub.partner-webhooks.short-circuited").count();
+
+        for (int i = 0; i < EVENTS; i++) {
+            assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_brk_" + UUID.randomUUID(),
+                    "payment_intent.succeeded")).status()).isEqualTo(202);
+        }
+
+        var parked = await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == EVENTS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> partners.findAll(postRequestedFor(urlEqualTo(upPath))).size() == EVENTS);
+        assertThat(partners.findAll(postRequestedFor(urlEqualTo(downPath))))
+                .as("attempts stop once the breaker opened: 5, not 3 for each event (15)").hasSize(ATTEMPTS_TO_OPEN);
+        assertThat(breakers.state(down.toString())).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(parked).extracting(item -> item.get("routeId").asText()).containsOnly("partner-webhook-delivery");
+        var unattempted = parked.stream().filter(item -> item.get("errorMessage").asText()
+                .equals("partner unavailable: circuit breaker of subscription " + down + " is open")).toList();
+        // the second event's third attempt found the breaker open, and so did every later event
+        assertThat(unattempted).hasSize(EVENTS - 1);
+        assertThat(meters.counter("hub.partner-webhooks.short-circuited").count() - shortCircuited).isEqualTo(EVENTS - 1);
+        assertThat(meters.get("hub.partner-webhooks.breakers.open").gauge().value()).isGreaterThanOrEqualTo(1);
+
+        partners.stubFor(post(urlEqualTo(downPath)).willReturn(aResponse().withStatus(200)));
+        var ops = new OpsClient(port, OpsClient.OPS);
+        var granted = ops.post("/ops/api/approvals/" + unattempted.get(0).get("id").asText() + "/grant", null);
+        assertThat(granted.body().get("status").asText()).as("a granted replay goes through the open breaker")
+                .isEqualTo("replayed");
+        assertThat(breakers.state(down.toString())).isEqualTo(CircuitBreaker.State.CLOSED);
+
+        assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_brk_" + UUID.randomUUID(),
+                "payment_intent.succeeded")).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> partners.findAll(postRequestedFor(urlEqualTo(downPath))).size() == ATTEMPTS_TO_OPEN + 2);
+        assertThat(pending(tenant)).as("the rest still wait for a decision; nothing new was parked").hasSize(EVENTS - 1);
+    }
+
+    private void subscribe(WebhookClient hub, UUID tenant, String name, String path) {
+        var answer = hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/" + name,
+                Map.of("url", partners.baseUrl() + path, "events", List.of("payment.*")));
+        assertThat(answer.status()).isEqualTo(201);
+    }
+
+    private UUID subscriptionId(UUID tenant, String name) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT id FROM webhook_subscriptions WHERE name = ?")
+                .param(name).query(UUID.class).single());
+    }
+
+    private List<JsonNode> pending(UUID tenant) {
+        var list = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?status=pending&tenant=" + tenant).body();
+        var items = new ArrayList<JsonNode>();
+        list.get("items").forEach(items::add);
+        return items;
+    }
+}
