@@ -1,6 +1,10 @@
 package com.healthtourism.hub.subscriptions;
 
 import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -31,6 +35,8 @@ public class PartnerBreakers {
 
     /** Exchange property the delivery route sets: the subscription the attempt is for. */
     public static final String SUBSCRIPTION = "partnerSubscription";
+    /** Exchange property the delivery route sets: the subscription's tenant (shown to ops beside its breaker). */
+    public static final String TENANT = "partnerTenant";
     /** Exchange property of a permitted attempt under way: when it started (System.nanoTime). */
     static final String ATTEMPT = "partnerBreakerAttempt";
 
@@ -68,7 +74,7 @@ public class PartnerBreakers {
             return;
         }
         var subscription = subscription(exchange);
-        if (!breakers.circuitBreaker(subscription).tryAcquirePermission()) {
+        if (!breaker(exchange).tryAcquirePermission()) {
             notAttempted.increment();
             throw new PartnerUnavailable(subscription);
         }
@@ -77,7 +83,7 @@ public class PartnerBreakers {
 
     /** After the partner accepted the attempt. */
     public void succeeded(Exchange exchange) {
-        var breaker = breakers.circuitBreaker(subscription(exchange));
+        var breaker = breaker(exchange);
         if (exchange.removeProperty(ATTEMPT) instanceof Long started) {
             breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         } else if (exchange.getProperty(ApprovalQueue.REPLAY_OF) != null && breaker.getState() != CircuitBreaker.State.CLOSED) {
@@ -92,8 +98,28 @@ public class PartnerBreakers {
         }
         var failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        breakers.circuitBreaker(subscription(exchange)).onError(System.nanoTime() - started, TimeUnit.NANOSECONDS,
+        breaker(exchange).onError(System.nanoTime() - started, TimeUnit.NANOSECONDS,
                 failure == null ? new IllegalStateException("attempt failed") : failure);
+    }
+
+    /** What ops see of a subscription's breaker; {@code failureRate} is -1 until the breaker has its minimum of calls. */
+    public record View(String tenant, String subscription, CircuitBreaker.State state, float failureRate,
+                       int bufferedCalls, int failedCalls, long notAttempted) {
+    }
+
+    /** The breakers this instance has, of one tenant or of all (null), open ones first. */
+    public List<View> views(UUID tenant) {
+        return breakers.getAllCircuitBreakers().stream()
+                .filter(breaker -> tenant == null || tenant.toString().equals(breaker.getTags().get(TENANT)))
+                .map(breaker -> {
+                    var metrics = breaker.getMetrics();
+                    return new View(breaker.getTags().get(TENANT), breaker.getName(), breaker.getState(),
+                            metrics.getFailureRate(), metrics.getNumberOfBufferedCalls(), metrics.getNumberOfFailedCalls(),
+                            metrics.getNumberOfNotPermittedCalls());
+                })
+                .sorted(Comparator.comparing((View view) -> view.state() == CircuitBreaker.State.CLOSED)
+                        .thenComparing(View::subscription))
+                .toList();
     }
 
     /** The state of a subscription's breaker (CLOSED when it has none yet). */
@@ -112,6 +138,11 @@ public class PartnerBreakers {
             }
         }
         return false;
+    }
+
+    private CircuitBreaker breaker(Exchange exchange) {
+        var tenant = exchange.getProperty(TENANT, String.class);
+        return breakers.circuitBreaker(subscription(exchange), tenant == null ? Map.of() : Map.of(TENANT, tenant));
     }
 
     private static String subscription(Exchange exchange) {

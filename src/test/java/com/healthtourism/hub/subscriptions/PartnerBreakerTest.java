@@ -91,9 +91,23 @@ class PartnerBreakerTest {
         assertThat(unattempted).hasSize(EVENTS - 1);
         assertThat(meters.counter("hub.partner-webhooks.short-circuited").count() - shortCircuited).isEqualTo(EVENTS - 1);
         assertThat(meters.get("hub.partner-webhooks.breakers.open").gauge().value()).isGreaterThanOrEqualTo(1);
+        var ops = new OpsClient(port, OpsClient.OPS);
+        var shown = ops.get("/ops/api/partner-breakers?tenant=" + tenant);
+        assertThat(shown.status()).isEqualTo(200);
+        var listed = shown.body().get("breakers");
+        assertThat(listed).hasSize(2);
+        assertThat(listed.get(0).get("subscription").asText()).as("the open one first").isEqualTo(down.toString());
+        assertThat(listed.get(0).get("tenant").asText()).isEqualTo(tenant.toString());
+        assertThat(listed.get(0).get("state").asText()).isEqualTo("OPEN");
+        assertThat(listed.get(0).get("failureRate").asDouble()).isEqualTo(100.0);
+        assertThat(listed.get(0).get("notAttempted").asLong()).isEqualTo(EVENTS - 1);
+        assertThat(listed.get(1).get("state").asText()).isEqualTo("CLOSED");
+        assertThat(ops.get("/ops/api/partner-breakers?tenant=" + UUID.randomUUID()).body().get("breakers")).isEmpty();
+        var badFilter = ops.get("/ops/api/partner-breakers?tenant=not-a-uuid");
+        assertThat(badFilter.status()).isEqualTo(400);
+        assertThat(badFilter.response().headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
         partners.stubFor(post(urlEqualTo(downPath)).willReturn(aResponse().withStatus(200)));
-        var ops = new OpsClient(port, OpsClient.OPS);
         var granted = ops.post("/ops/api/approvals/" + unattempted.get(0).get("id").asText() + "/grant", null);
         assertThat(granted.body().get("status").asText()).as("a granted replay goes through the open breaker")
                 .isEqualTo("replayed");
