@@ -101,6 +101,46 @@ class HawtioConsoleTest {
         assertThat(read.body()).contains("storage-layout");
     }
 
+    /**
+     * Ops manage routes through Jolokia, but may not make the hub send messages of their choosing, change a route,
+     * trace messages, dump the heap, run diagnostic commands or read the JVM's command line (jolokia-access.xml).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void opsMayReadAndManageRoutesButNotSendMessagesChangeRoutesOrReachTheJvmsInsides() {
+        var ops = http.withBasicAuth("test-ops", "test-ops-password");
+        var contexts = (List<String>) ops.getForObject("/actuator/jolokia/search/org.apache.camel:type=context,*", Map.class)
+                .get("value");
+        var context = contexts.get(0);
+        var route = context.replace("type=context", "type=routes").replaceFirst("name=\"[^\"]*\"", "name=\"storage-layout\"");
+
+        assertThat(jolokia(ops, Map.of("type", "read", "mbean", route, "attribute", "ExchangesTotal"))).containsEntry("status", 200);
+        assertThat(jolokia(ops, Map.of("type", "exec", "mbean", route, "operation", "reset()"))).containsEntry("status", 200);
+
+        assertThat(jolokia(ops, Map.of("type", "exec", "mbean", context,
+                "operation", "requestBodyAndHeaders(java.lang.String,java.lang.Object,java.util.Map)",
+                "arguments", List.of("direct:doktor365-read", "", Map.of("hubTenant", "00000000-0000-0000-0000-000000000000")))))
+                .as("sending a message of one's choosing").containsEntry("status", 403);
+        assertThat(jolokia(ops, Map.of("type", "exec", "mbean", context, "operation", "sendBody(java.lang.String,java.lang.Object)",
+                "arguments", List.of("direct:dead-letter", "x")))).containsEntry("status", 403);
+        assertThat(jolokia(ops, Map.of("type", "exec", "mbean", route, "operation", "updateRouteFromXml(java.lang.String)",
+                "arguments", List.of("<route/>")))).as("changing a route").containsEntry("status", 403);
+        assertThat(jolokia(ops, Map.of("type", "exec", "mbean", "com.sun.management:type=DiagnosticCommand",
+                "operation", "help([Ljava.lang.String;)", "arguments", List.of(List.of())))).containsEntry("status", 403);
+        assertThat(jolokia(ops, Map.of("type", "exec", "mbean", "com.sun.management:type=HotSpotDiagnostic",
+                "operation", "dumpHeap(java.lang.String,boolean)", "arguments", List.of("/tmp/hub.hprof", true))))
+                .containsEntry("status", 403);
+        assertThat(jolokia(ops, Map.of("type", "read", "mbean", "java.lang:type=Runtime", "attribute", "SystemProperties")))
+                .as("the command line, in sun.java.command").containsEntry("status", 403);
+        assertThat(jolokia(ops, Map.of("type", "write", "mbean", "java.lang:type=Memory", "attribute", "Verbose", "value", true)))
+                .containsEntry("status", 403);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jolokia(TestRestTemplate ops, Map<String, Object> request) {
+        return ops.postForObject("/actuator/jolokia", request, Map.class);
+    }
+
     private static List<String> cookies(List<String> setCookies) {
         return setCookies.stream().map(c -> c.split(";")[0]).toList();
     }
