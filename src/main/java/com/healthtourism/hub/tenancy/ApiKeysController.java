@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.healthtourism.hub.audit.AuditEntry;
 import com.healthtourism.hub.audit.AuditTrail;
+import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
 import com.healthtourism.hub.problems.NotFound;
 
 /** Admin API of a tenant's API keys: issued (the key shown once), listed without keys, revoked. Every write is audited. */
@@ -52,6 +53,8 @@ public class ApiKeysController {
                     Map.of("name", key.name(), "pii", pii)));
             return key;
         });
+        // The only answer that carries the key: no cache, and no X-Idempotency-Key replay, may keep it.
+        http.setAttribute(IdempotencyKeyFilter.DO_NOT_KEEP, Boolean.TRUE);
         return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore()).body(issued);
     }
 

@@ -12,6 +12,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
 
 import com.healthtourism.hub.cases.TenantApiClient;
+import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.OwnerDatabase;
 import com.healthtourism.hub.webhooks.WebhookClient;
@@ -57,6 +58,31 @@ class TenantApiKeysTest {
             try (var row = audit.executeQuery()) {
                 row.next();
                 assertThat(row.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void anIssuedKeyIsNotKeptForAnIdempotencyReplay() throws SQLException {
+        var admin = new WebhookClient(port);
+        var tenant = tenant(admin);
+        var idempotency = Map.of(IdempotencyKeyFilter.KEY_HEADER, "issue-" + UUID.randomUUID());
+        var body = Map.<String, Object>of("name", "front-desk");
+
+        var first = admin.admin("POST", "/admin/tenants/" + tenant + "/api-keys", body, idempotency);
+        var retry = admin.admin("POST", "/admin/tenants/" + tenant + "/api-keys", body, idempotency);
+
+        assertThat(first.status()).isEqualTo(201);
+        var key = first.body().get("key").asText();
+        assertThat(retry.status()).as("the retry ran again").isEqualTo(201);
+        assertThat(retry.response().body()).doesNotContain(key);
+        try (var db = OwnerDatabase.connect(environment);
+             var query = db.prepareStatement("SELECT count(*) FROM admin_idempotency WHERE response_body IS NOT NULL"
+                     + " AND position(convert_to(?, 'UTF8') IN response_body) > 0")) {
+            query.setString(1, key.substring(4));
+            try (var row = query.executeQuery()) {
+                row.next();
+                assertThat(row.getInt(1)).isZero();
             }
         }
     }
