@@ -2,6 +2,7 @@ package com.healthtourism.hub.approvals;
 
 import com.dashjoin.jsonata.JException;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.springframework.http.HttpStatus;
 
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.events.MappingFailure;
@@ -9,9 +10,10 @@ import com.healthtourism.hub.subscriptions.PartnerUnavailable;
 
 /**
  * Why something failed, without PII: the exception's class and a message that never quotes a payload. Our own
- * failures say which field is wrong, never its value; an HTTP failure gives its status only (a partner's error body
- * may echo the request); a JSONata error its code; the transport (Kafka, sockets) its message; anything else its
- * class alone, since an arbitrary exception message may carry data.
+ * failures say which field is wrong, never its value; an HTTP failure gives its status and the status's standard
+ * reason phrase only (a partner's error body or own reason phrase may echo the request); a JSONata error its code;
+ * the transport (Kafka, sockets) its message; anything else its class alone, since an arbitrary exception message
+ * may carry data.
  */
 public record FailureSummary(String type, String message) {
 
@@ -26,8 +28,9 @@ public record FailureSummary(String type, String message) {
                 return summary(cause, "mapping error: JSONata " + jsonata.getError());
             }
             if (cause instanceof HttpOperationFailedException http) {
-                var text = http.getStatusText() == null ? "" : " " + http.getStatusText();
-                return summary(cause, "HTTP " + http.getStatusCode() + text);
+                // the standard reason phrase, not the partner's own (which it may fill with anything)
+                var known = HttpStatus.resolve(http.getStatusCode());
+                return summary(cause, "HTTP " + http.getStatusCode() + (known == null ? "" : " " + known.getReasonPhrase()));
             }
             if (cause.getCause() == cause) {
                 break;

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * Masks the personal data in a payload shown to operators: every value under a field whose name says it holds a
- * person's name, contact, identity document, address, birth date, health data or card, at any depth. The shape
+ * person's name, contact, identity document, address, birth date, health data or card, or a credential, at any
+ * depth. The shape
  * (which fields exist, ids, amounts, statuses) stays readable, which is what an operator needs to decide.
  */
 public final class PiiMask {
@@ -23,9 +24,13 @@ public final class PiiMask {
             "birth_date", "birthdate", "date_of_birth", "identity_number", "identitynumber", "national_id",
             "ssn", "tax_id", "passport", "passport_number", "symptoms", "medical_history", "diagnosis",
             "card_number", "cardnumber", "pan", "iban", "cvc", "cvv", "registration_address", "contact_name",
-            "buyer", "billing_address", "shipping_address");
+            "buyer", "billing_address", "shipping_address", "nationality", "notes", "note", "treatment",
+            "treatments", "procedure", "allergies", "medications", "prescription");
+    // health data (diagnoses, treatments, notes about the patient) and credentials (a Stripe client_secret, an
+    // iyzico checkout token, which with the merchant's keys retrieves the payment) are masked as well
     private static final Set<String> PARTS = Set.of("email", "phone", "passport", "address", "birth", "name",
-            "medical", "symptom", "identity", "card_number", "cvv");
+            "medical", "symptom", "identity", "card_number", "cvv", "diagnos", "treatment", "secret", "token",
+            "password");
     private static final Set<String> NOT_PERSONAL = Set.of("source_name", "event_name", "route_name", "type_name",
             "card_type", "card_association", "card_family", "bin_number", "last_four_digits", "file_name",
             "filename", "hostname", "username_hash", "tenant_name");

@@ -22,6 +22,12 @@ class FailureSummaryTest {
 
         assertThat(summary.type()).isEqualTo(HttpOperationFailedException.class.getName());
         assertThat(summary.message()).isEqualTo("HTTP 503 Service Unavailable");
+        var ownPhrase = new HttpOperationFailedException("http://partner/hook", 500, "no patient ayse@example.com",
+                null, Map.of(), "");
+        assertThat(FailureSummary.of(ownPhrase).message()).as("the standard phrase, not the partner's")
+                .isEqualTo("HTTP 500 Internal Server Error");
+        assertThat(FailureSummary.of(new HttpOperationFailedException("http://partner/hook", 599, "odd", null, Map.of(), ""))
+                .message()).isEqualTo("HTTP 599");
     }
 
     @Test

@@ -40,6 +40,20 @@ class PiiMaskTest {
     }
 
     @Test
+    void healthDataAndCredentialsInPartnersRealPayloadsAreMaskedToo() throws Exception {
+        var doktor365 = PiiMask.mask(json.readTree(getClass().getResourceAsStream("/mappings/doktor365/case.updated.input.json")));
+        var stripe = PiiMask.mask(json.readTree(getClass().getResourceAsStream("/mappings/stripe/payment_intent.succeeded.input.json")));
+        var iyzico = PiiMask.mask(json.readTree(getClass().getResourceAsStream("/mappings/iyzico/CHECKOUT_FORM_AUTH.input.json")));
+
+        assertThat(doktor365.toString()).doesNotContain("hypertension", "FUE", "Ayse", "U12345678");
+        assertThat(doktor365.at("/data/case_id").asText()).isEqualTo("d365-case-88412");
+        assertThat(doktor365.at("/data/status").asText()).isEqualTo("quoted");
+        assertThat(stripe.toString()).doesNotContain("_secret_");
+        assertThat(iyzico.toString()).doesNotContain("f5a3b3c4-6d1e-4f2a-9b8c-7d6e5f4a3b2c");
+        assertThat(iyzico.at("/iyziPaymentId").asLong()).isEqualTo(22416347L);
+    }
+
+    @Test
     void theInputIsLeftAsItWas() throws Exception {
         var payload = json.readTree("{\"email\":\"a@b.c\"}");
         PiiMask.mask(payload);
