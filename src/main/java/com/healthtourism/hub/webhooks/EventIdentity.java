@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
  * The partner's own identity of an event, which makes a retried delivery recognisable: Stripe's
  * event id, iyzico's event type + payment + token + status, Standard Webhooks' webhook-id, else the
  * sender's X-Idempotency-Key, else the body's hash. The dedupe key is its SHA-256; tenant and
- * source scope it in storage.
+ * source scope it in storage. The partner event id kept in clear is the identity, except that iyzico's checkout
+ * token is left out of it.
  */
 @Component("eventIdentity")
 public class EventIdentity {
@@ -29,6 +30,7 @@ public class EventIdentity {
     Identity of(String scheme, JsonNode body, java.util.Map<String, String> headers, byte[] rawBody) {
         String type;
         String id;
+        String shown = null;
         switch (scheme) {
             case "stripe" -> {
                 type = text(body, "type");
@@ -39,6 +41,9 @@ public class EventIdentity {
                 var payment = text(body, "iyziPaymentId") != null ? text(body, "iyziPaymentId") : text(body, "paymentId");
                 id = type == null || payment == null ? null
                         : String.join(":", type, payment, orEmpty(text(body, "token")), orEmpty(text(body, "status")));
+                // the checkout token retrieves the payment with the merchant's keys: it is part of the identity (hashed)
+                // but not of the id stored in clear and shown to ops
+                shown = id == null ? null : String.join(":", type, payment, orEmpty(text(body, "status")));
             }
             case "standard-webhooks" -> {
                 type = text(body, "type");
@@ -53,7 +58,7 @@ public class EventIdentity {
             var key = headers.get("x-idempotency-key");
             id = key != null && !key.isBlank() ? "key:" + key : "sha256:" + DigestUtils.sha256Hex(rawBody);
         }
-        return new Identity(truncate(type, 200), truncate(id, 500), DigestUtils.sha256Hex(id));
+        return new Identity(truncate(type, 200), truncate(shown != null ? shown : id, 500), DigestUtils.sha256Hex(id));
     }
 
     private static String text(JsonNode body, String field) {

@@ -38,7 +38,11 @@ class EventIdentityTest {
                 + "\"token\":\"tok\",\"status\":\"FAILURE\"}"), Map.of(), new byte[0]);
 
         assertThat(success.dedupeKey()).isEqualTo(retried.dedupeKey()).isNotEqualTo(failure.dedupeKey());
-        assertThat(success.partnerEventId()).isEqualTo("CHECKOUT_FORM_AUTH:22483975:tok:SUCCESS");
+        assertThat(success.partnerEventId()).as("without the checkout token, which retrieves the payment")
+                .isEqualTo("CHECKOUT_FORM_AUTH:22483975:SUCCESS");
+        var otherToken = identity.of("iyzico", body("{\"iyziEventType\":\"CHECKOUT_FORM_AUTH\",\"iyziPaymentId\":\"22483975\","
+                + "\"token\":\"tok2\",\"status\":\"SUCCESS\"}"), Map.of(), new byte[0]);
+        assertThat(otherToken.dedupeKey()).as("the token still tells two notifications apart").isNotEqualTo(success.dedupeKey());
     }
 
     @Test
