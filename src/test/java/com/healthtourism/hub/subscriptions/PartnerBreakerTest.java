@@ -84,6 +84,11 @@ class PartnerBreakerTest {
         assertThat(partners.findAll(postRequestedFor(urlEqualTo(downPath))))
                 .as("attempts stop once the breaker opened: 5, not 3 for each event (15)").hasSize(ATTEMPTS_TO_OPEN);
         assertThat(breakers.state(down.toString())).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(partners.findAll(postRequestedFor(urlEqualTo(upPath))).get(0).getHeaders().keys())
+                .as("the partner gets the event and its signature, none of the hub's own headers")
+                .contains("webhook-id", "webhook-timestamp", "webhook-signature")
+                .noneMatch(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("hub")
+                        || name.toLowerCase(java.util.Locale.ROOT).startsWith("kafka"));
         assertThat(parked).extracting(item -> item.get("routeId").asText()).containsOnly("partner-webhook-delivery");
         var unattempted = parked.stream().filter(item -> item.get("errorMessage").asText()
                 .equals("partner unavailable: circuit breaker of subscription " + down + " is open")).toList();
