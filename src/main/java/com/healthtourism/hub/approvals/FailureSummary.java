@@ -7,6 +7,7 @@ import org.springframework.http.HttpStatus;
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.events.MappingFailure;
 import com.healthtourism.hub.subscriptions.PartnerUnavailable;
+import com.healthtourism.hub.subscriptions.SubscriptionInactive;
 
 /**
  * Why something failed, without PII: the exception's class and a message that never quotes a payload. Our own
@@ -21,7 +22,8 @@ public record FailureSummary(String type, String message) {
 
     public static FailureSummary of(Throwable error) {
         for (var cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof MappingFailure || cause instanceof CipherFailure || cause instanceof PartnerUnavailable) {
+            if (cause instanceof MappingFailure || cause instanceof CipherFailure || cause instanceof PartnerUnavailable
+                    || cause instanceof SubscriptionInactive) {
                 return summary(cause, cause.getMessage());
             }
             if (cause instanceof JException jsonata) {

@@ -19,7 +19,8 @@ import com.healthtourism.hub.signatures.StandardWebhooksScheme;
 
 /**
  * What the outbound webhook routes call: {@link #deliveries} fans a hub event out to the tenant's matching
- * subscriptions, {@link #prepare} signs one delivery as Standard Webhooks just before it is sent.
+ * subscriptions, {@link #prepare} reads a delivery's target and {@link #sign} signs each attempt as Standard
+ * Webhooks just before it is sent.
  */
 @Component("webhookSubscriptions")
 public class WebhookSubscriptions {
@@ -31,6 +32,10 @@ public class WebhookSubscriptions {
     public static final String EVENT_TYPE = "hubEventType";
     public static final String ACTIVE = "hubSubscriptionActive";
     public static final String TARGET_URL = "hubTargetUrl";
+    /** Exchange property: the subscription's URL and secret as {@link #prepare} read them (never a header). */
+    static final String TARGET = "partnerTarget";
+    /** Exchange property: the event id a delivery is signed with (the hub's headers are gone by then). */
+    static final String SIGNED_EVENT_ID = "partnerEventId";
 
     private static final String UNROUTABLE = "hub.subscriptions.unroutable";
 
@@ -81,9 +86,10 @@ public class WebhookSubscriptions {
     }
 
     /**
-     * Sets the headers of the HTTP call to the subscription's partner (target URL, Standard Webhooks headers
-     * over the body's exact UTF-8 bytes), or only {@code hubSubscriptionActive=false} when the subscription
-     * or its tenant is gone or inactive.
+     * Reads the subscription's target afresh: sets the target URL (and keeps URL and secret for {@link #sign}), or
+     * only {@code hubSubscriptionActive=false} when the subscription or its tenant is gone or inactive. A granted
+     * replay for such a subscription fails instead ({@link SubscriptionInactive}): nothing can be delivered, and the
+     * item must not pass for replayed.
      */
     public void prepare(Exchange exchange) {
         var in = exchange.getIn();
@@ -92,17 +98,34 @@ public class WebhookSubscriptions {
         var target = tenant == null || subscription == null ? Optional.<Subscriptions.Target>empty()
                 : subscriptions.activeTarget(tenant, subscription);
         if (target.isEmpty()) {
+            if (exchange.getProperty(ApprovalQueue.REPLAY_OF) != null) {
+                throw new SubscriptionInactive(in.getHeader(SUBSCRIPTION, String.class));
+            }
             in.setHeader(ACTIVE, Boolean.FALSE);
             return;
         }
-        var eventId = in.getHeader(EVENT_ID, String.class);
-        var body = in.getBody(String.class);
-        var bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         in.setHeader(ACTIVE, Boolean.TRUE);
         in.setHeader(TARGET_URL, target.get().url());
-        StandardWebhooksScheme.headers(target.get().secret(), eventId, clock.instant().getEpochSecond(), bytes)
-                .forEach(in::setHeader);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.setProperty(TARGET, target.get());
+        exchange.setProperty(SIGNED_EVENT_ID, in.getHeader(EVENT_ID, String.class));
+    }
+
+    /**
+     * Before each attempt: the Standard Webhooks headers over the body's exact UTF-8 bytes, with the attempt's own
+     * timestamp, so a retry minutes after the first attempt is not stale to the partner.
+     */
+    public void sign(Exchange exchange) {
+        var target = exchange.getProperty(TARGET, Subscriptions.Target.class);
+        var eventId = exchange.getProperty(SIGNED_EVENT_ID, String.class);
+        if (target == null || eventId == null) {
+            throw new IllegalStateException("the delivery was not prepared");
+        }
+        var in = exchange.getIn();
+        var body = in.getBody(String.class);
+        var bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        StandardWebhooksScheme.headers(target.secret(), eventId, clock.instant().getEpochSecond(), bytes)
+                .forEach(in::setHeader);
     }
 
     private List<Message> unroutable(String reason) {

@@ -88,6 +88,9 @@ class PartnerDownApprovalTest {
             assertThat(Duration.between(sent.get(i - 1).getLoggedDate().toInstant(), sent.get(i).getLoggedDate().toInstant()))
                     .as("wait before attempt %d", i + 1).isGreaterThanOrEqualTo(Duration.ofMillis(900));
         }
+        assertThat(Long.parseLong(sent.get(sent.size() - 1).getHeader("webhook-timestamp")))
+                .as("each attempt is signed when it is made, not with the first attempt's time")
+                .isGreaterThan(Long.parseLong(sent.get(0).getHeader("webhook-timestamp")));
         assertThat(item.get("routeId").asText()).isEqualTo("partner-webhook-delivery");
         assertThat(item.get("errorMessage").asText()).isEqualTo("HTTP 503 Service Unavailable");
         var original = new OpsClient(port, OpsClient.ADMIN).get("/ops/api/approvals/" + item.get("id").asText() + "/payload");
@@ -116,6 +119,30 @@ class PartnerDownApprovalTest {
         assertThat(delivered.getHeader("webhook-id")).isEqualTo(eventId);
         assertThat(verify(delivered, secret)).isEqualTo(Verification.VALID);
         assertThat(deliveries(tenant)).isEqualTo(1);
+    }
+
+    @Test
+    void aGrantForASubscriptionDeactivatedMeanwhileDeliversNothingAndKeepsTheItemPending() throws Exception {
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of());
+        var path = "/hooks/gone/" + tenant;
+        partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
+        assertThat(hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/crm",
+                Map.of("url", partner.baseUrl() + path, "events", List.of("payment.*"))).status()).isEqualTo(201);
+        assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_gone_" + UUID.randomUUID(),
+                "payment_intent.succeeded")).status()).isEqualTo(202);
+        var item = await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == 1).get(0);
+        assertThat(hub.admin("DELETE", "/admin/tenants/" + tenant + "/subscriptions/crm", null).status()).isEqualTo(204);
+        partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+
+        var granted = new OpsClient(port, OpsClient.OPS).post("/ops/api/approvals/" + item.get("id").asText() + "/grant",
+                Map.of("reason", "partner is back"));
+
+        assertThat(granted.body().get("status").asText()).as("not replayed: nothing could be delivered").isEqualTo("pending");
+        assertThat(granted.body().get("attempts").asInt()).isEqualTo(2);
+        assertThat(granted.body().get("errorMessage").asText()).endsWith("is no longer active");
+        assertThat(partner.findAll(postRequestedFor(urlEqualTo(path)))).hasSize(ATTEMPTS_PER_DELIVERY);
+        assertThat(deliveries(tenant)).as("not recorded as delivered").isZero();
     }
 
     private List<JsonNode> pending(UUID tenant) {

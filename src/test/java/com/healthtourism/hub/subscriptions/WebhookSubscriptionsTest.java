@@ -137,7 +137,7 @@ class WebhookSubscriptionsTest {
     }
 
     @Test
-    void aPreparedDeliveryCarriesASignatureThePartnerVerifiesWithTheSubscriptionsSecret() {
+    void aPreparedAndSignedDeliveryCarriesASignatureThePartnerVerifiesWithTheSubscriptionsSecret() {
         var tenant = tenant();
         var subscription = subscribe(tenant, "crm", List.of(), SECRET, true);
         var body = event("evt-p-1", "payment.succeeded", tenant).replace("}}", ", \"city\": \"İstanbul\"}}");
@@ -146,6 +146,7 @@ class WebhookSubscriptionsTest {
         exchange.setIn(delivery);
 
         webhookSubscriptions.prepare(exchange);
+        webhookSubscriptions.sign(exchange);
 
         var in = exchange.getIn();
         assertThat(in.getHeader(WebhookSubscriptions.ACTIVE)).isEqualTo(Boolean.TRUE);
@@ -170,6 +171,7 @@ class WebhookSubscriptionsTest {
         exchange.setIn(webhookSubscriptions.deliveries(exchange(body)).get(0));
 
         webhookSubscriptions.prepare(exchange);
+        webhookSubscriptions.sign(exchange);
 
         assertThat(verify(exchange.getIn(), body, saved.generatedSecret())).isEqualTo(Verification.VALID);
     }
@@ -218,6 +220,7 @@ class WebhookSubscriptionsTest {
         exchange.setIn(webhookSubscriptions.deliveries(exchange(body)).get(0));
 
         webhookSubscriptions.prepare(exchange);
+        webhookSubscriptions.sign(exchange);
 
         assertThat(exchange.getIn().getHeader(WebhookSubscriptions.TARGET_URL)).isEqualTo("https://partner.example.com/new");
         assertThat(verify(exchange.getIn(), body, SECRET)).isEqualTo(Verification.VALID);
@@ -236,6 +239,7 @@ class WebhookSubscriptionsTest {
             var exchange = new DefaultExchange(camel);
             exchange.setIn(webhookSubscriptions.deliveries(exchange(body)).get(0));
             webhookSubscriptions.prepare(exchange);
+            webhookSubscriptions.sign(exchange);
 
             var sent = camel.createProducerTemplate().send(partner.baseUrl() + "/hooks", exchange);
 
