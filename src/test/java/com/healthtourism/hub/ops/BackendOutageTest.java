@@ -11,12 +11,16 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -57,6 +61,7 @@ class BackendOutageTest {
     private static final String OUTAGE_TOPIC = "hub.outage-test";
     private static TcpProxy postgres;
     private static TcpProxy redis;
+    private static TcpProxy s3;
 
     @DynamicPropertySource
     static void throughCuttableProxies(DynamicPropertyRegistry registry) {
@@ -69,6 +74,9 @@ class BackendOutageTest {
         redis = new TcpProxy(cache.getHost(), cache.getPort()).start();
         registry.add("spring.data.redis.url", () -> "redis://" + redis.host() + ":" + redis.port() + cache.getPath());
         registry.add("spring.data.redis.timeout", () -> "500ms");
+        var store = URI.create((String) backends.get("hub.s3.url"));
+        s3 = new TcpProxy(store.getHost(), store.getPort()).start();
+        registry.add("hub.s3.url", () -> "http://" + s3.host() + ":" + s3.port());
         // only this hub consumes the outbound-webhook test topic: the delivery it parks must cross the cut proxy
         registry.add("hub.partner-webhooks.topics", () -> OUTAGE_TOPIC);
         registry.add("hub.partner-webhooks.group-id", () -> "hub-partner-webhooks-outage-test");
@@ -78,6 +86,7 @@ class BackendOutageTest {
     static void closeProxies() {
         postgres.close();
         redis.close();
+        s3.close();
     }
 
     @Autowired
@@ -94,6 +103,37 @@ class BackendOutageTest {
     ProducerTemplate producer;
     @Autowired
     CircuitBreaker redisCircuitBreaker;
+
+    @Test
+    void aTenantCreatedWhileTheDocumentStoreIsAwayGetsItsPrefixesOnceItIsBack() throws Exception {
+        var minio = MinioClient.builder().endpoint(environment.getProperty("hub.s3.url"))
+                .credentials(environment.getProperty("hub.s3.access-key"), environment.getProperty("hub.s3.secret-key"))
+                .build();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !keys(minio, "documents/").isEmpty());
+        var puts = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute("put-folder-marker");
+        var failedBefore = puts.getExchangesFailed();
+        s3.cut();
+        UUID tenant;
+        try {
+            tenant = new WebhookClient(port).tenantWithSources(Map.of());
+            await().atMost(Duration.ofSeconds(30)).until(() -> puts.getExchangesFailed() > failedBefore);
+        } finally {
+            s3.restore();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(keys(minio, "documents/" + tenant + "/")).hasSize(4));
+        assertThat(keys(minio, "exports/")).contains("exports/" + tenant + "/");
+    }
+
+    private static List<String> keys(MinioClient minio, String prefix) throws Exception {
+        var keys = new ArrayList<String>();
+        for (var item : minio.listObjects(ListObjectsArgs.builder().bucket("health-tourism").prefix(prefix).build())) {
+            keys.add(item.get().objectName());
+        }
+        return keys;
+    }
 
     @Test
     void readinessFollowsTheDatabase() {
