@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.events.MappingFailure;
+import com.healthtourism.hub.patients.UnusablePartnerRecord;
 import com.healthtourism.hub.subscriptions.PartnerUnavailable;
 import com.healthtourism.hub.subscriptions.SubscriptionInactive;
 
@@ -23,7 +24,7 @@ public record FailureSummary(String type, String message) {
     public static FailureSummary of(Throwable error) {
         for (var cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof MappingFailure || cause instanceof CipherFailure || cause instanceof PartnerUnavailable
-                    || cause instanceof SubscriptionInactive) {
+                    || cause instanceof SubscriptionInactive || cause instanceof UnusablePartnerRecord) {
                 return summary(cause, cause.getMessage());
             }
             if (cause instanceof JException jsonata) {

@@ -16,11 +16,15 @@ import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import com.healthtourism.hub.approvals.ApprovalQueue;
 import com.healthtourism.hub.patients.PatientRecords;
 import com.healthtourism.hub.tenancy.TenantRepository;
 import com.healthtourism.hub.tenancy.TenantTransactions;
@@ -30,11 +34,15 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  * cases Doktor365 changed since the tenant's checkpoint are read page by page and applied like webhooks (patient and
  * case upserted by Doktor365's ids, so what a webhook already applied changes nothing). The checkpoint lives in
  * PostgreSQL and moves only after a page is applied; one hub instance reconciles a tenant at a time (ShedLock).
+ * Each case is applied through {@code routes/doktor365/doktor365-reconcile-case.yaml}: a case the hub cannot use
+ * (no patient, an email another user has, …) waits in the approval queue and the run goes on; any other failure
+ * ends the run and keeps the checkpoint.
  */
 @Component("doktor365Reconciliation")
 public class Doktor365Reconciliation {
 
     private static final Logger log = LoggerFactory.getLogger(Doktor365Reconciliation.class);
+    private static final String CASE_ROUTE = "direct:doktor365-reconcile-case";
 
     private final TenantRepository tenants;
     private final TenantTransactions transactions;
@@ -44,11 +52,14 @@ public class Doktor365Reconciliation {
     private final LockingTaskExecutor locks;
     private final Duration firstLookback;
     private final Duration lockAtMostFor;
+    private final ProducerTemplate producer;
 
     public Doktor365Reconciliation(TenantRepository tenants, TenantTransactions transactions, Doktor365 doktor365,
                                    PatientRecords records, ObjectMapper json, LockProvider lockProvider,
                                    @Value("${hub.doktor365.reconcile-first-lookback}") Duration firstLookback,
-                                   @Value("${hub.doktor365.reconcile-lock-at-most}") Duration lockAtMostFor) {
+                                   @Value("${hub.doktor365.reconcile-lock-at-most}") Duration lockAtMostFor,
+                                   ProducerTemplate producer) {
+        this.producer = producer;
         this.tenants = tenants;
         this.transactions = transactions;
         this.doktor365 = doktor365;
@@ -97,11 +108,15 @@ public class Doktor365Reconciliation {
         var newest = since;
         var cursor = checkpoint.cursor();
         var applied = 0;
+        var parked = 0;
         do {
             var page = doktor365.casePage(tenant, since.toInstant(), cursor);
             for (var partnerCase : page.path("data")) {
-                apply(tenant, partnerCase);
-                applied++;
+                if (applyOrPark(tenant, partnerCase)) {
+                    applied++;
+                } else {
+                    parked++;
+                }
                 var updated = updatedAt(partnerCase);
                 if (updated != null && updated.isAfter(newest)) {
                     newest = updated;
@@ -112,7 +127,29 @@ public class Doktor365Reconciliation {
             save(tenant, new Checkpoint(since, cursor));
         } while (cursor != null);
         save(tenant, new Checkpoint(newest, null));
-        log.info("Doktor365 reconciliation of tenant {}: {} cases applied", tenant, applied);
+        log.info("Doktor365 reconciliation of tenant {}: {} cases applied, {} parked for approval", tenant, applied, parked);
+    }
+
+    /** Applies one case through its route; false when the hub could not use it and it was parked for approval. */
+    private boolean applyOrPark(UUID tenant, JsonNode partnerCase) {
+        var result = producer.send(CASE_ROUTE, exchange -> {
+            exchange.getMessage().setBody(partnerCase.toString());
+            exchange.getMessage().setHeader(ApprovalQueue.TENANT, tenant.toString());
+            exchange.getMessage().setHeader(ApprovalQueue.ORIGIN_KEY, "doktor365-case:" + partnerCase.path("id").asText()
+                    + "@" + partnerCase.path("updated_at").asText());
+        });
+        if (result.getException() instanceof RuntimeException failure) {
+            throw failure;
+        }
+        if (result.getException() != null) {
+            throw new IllegalStateException(result.getException());
+        }
+        return result.getProperty(ApprovalQueue.PARKED_ITEM) == null;
+    }
+
+    /** One case as Doktor365's API gives it, applied like a webhook (route doktor365-reconcile-case, and its replays). */
+    public void applyCase(@Header(ApprovalQueue.TENANT) String tenant, @Body String partnerCase) throws Exception {
+        apply(UUID.fromString(tenant), json.readTree(partnerCase));
     }
 
     /** A case from Doktor365's API in the shape its webhooks carry, with its patient read from the API. */

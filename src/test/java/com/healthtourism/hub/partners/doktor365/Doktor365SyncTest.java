@@ -1,7 +1,10 @@
 package com.healthtourism.hub.partners.doktor365;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import com.healthtourism.hub.approvals.OpsClient;
 import com.healthtourism.hub.cases.TenantApiClient;
 import com.healthtourism.hub.local.Doktor365Sandbox;
 import com.healthtourism.hub.local.HubTest;
@@ -82,6 +86,40 @@ class Doktor365SyncTest {
 
         assertThat(count(tenant, "cases")).isEqualTo(3);
         assertThat(lastChange(tenant)).as("applying the same cases again changes nothing").isEqualTo(changedBefore);
+    }
+
+    @Test
+    void aCaseTheHubCannotUseWaitsForApprovalAndTheRunGoesOnPastIt() throws Throwable {
+        var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
+        transactions.inTenant(tenant, db -> db.sql("""
+                        INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, '2025-06-01T00:00:00Z')""")
+                .param(tenant).update());
+        var page = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases"))
+                .withQueryParam("updated_since", matching("2025-06-01T00:00.*")).atPriority(1)
+                .willReturn(okJson("""
+                        {"data": [
+                          {"id": "c-9001", "patient_id": null, "status": "intake", "treatment": "dental implants",
+                           "updated_at": "2025-06-02T10:00:00Z"},
+                          {"id": "c-9002", "patient_id": "p-1001", "status": "intake", "treatment": "hair transplant",
+                           "updated_at": "2025-06-02T11:00:00Z"}
+                        ], "has_more": false, "next_cursor": null}""")));
+        try {
+            reconciliation.reconcile(tenant);
+        } finally {
+            sandbox.server().removeStub(page);
+        }
+
+        assertThat(count(tenant, "cases")).as("the usable case is applied").isEqualTo(1);
+        assertThat(checkpoint(tenant)).as("past both").isEqualTo(OffsetDateTime.parse("2025-06-02T11:00:00Z"));
+        var ops = new OpsClient(port, OpsClient.OPS);
+        var items = ops.get("/ops/api/approvals?status=pending&tenant=" + tenant).body().get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("routeId").asText()).isEqualTo("doktor365-reconcile-case");
+        assertThat(items.get(0).get("errorMessage").asText()).isEqualTo("the case has no patient_id");
+
+        var granted = ops.post("/ops/api/approvals/" + items.get(0).get("id").asText() + "/grant", Map.of("reason", "retry"));
+        assertThat(granted.body().get("status").asText()).as("still unusable: pending again").isEqualTo("pending");
+        assertThat(granted.body().get("attempts").asInt()).isEqualTo(2);
     }
 
     @Test
