@@ -131,24 +131,25 @@ class ApprovalsPageBrowserTest {
     void partnerControlledTextIsShownAsTextNeverAsHtmlAndTheDetailMasksPersonalData() {
         var tenant = new WebhookClient(port).tenantWithSources(Map.of());
         var markup = "<img src=x onerror=\"window.hubInjected=true\">";
-        // A partner chooses its HTTP status text; a payload carries whatever the sender put in it.
+        // A partner chooses its HTTP status text (the summary shows the standard phrase instead); a payload carries
+        // whatever the sender put in it.
         var partnerDown = new HttpOperationFailedException("http://partner.invalid/hooks", 503, markup, null, Map.of(),
                 "");
-        var item = park(tenant, "{\"id\":\"evt_markup\",\"note\":\"" + markup.replace("\"", "\\\"")
+        var item = park(tenant, "{\"id\":\"evt_markup\",\"description\":\"" + markup.replace("\"", "\\\"")
                         + "\",\"patient\":{\"name\":\"Ayse Yilmaz\",\"email\":\"ayse@example.com\"},\"amount\":1200}",
                 UUID.randomUUID(), "evt_markup_" + UUID.randomUUID(), partnerDown);
 
         var wait = openAsOps();
         filterByTenant(wait, tenant.toString());
         var row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-item-id='" + item + "']")));
-        assertThat(row.getText()).contains("HTTP 503 " + markup);
+        assertThat(row.getText()).contains("HTTP 503 Service Unavailable").doesNotContain("onerror");
         assertThat(row.findElements(By.tagName("img"))).isEmpty();
 
         row.findElement(By.cssSelector("button.detail")).click();
         var detail = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail[data-item-id='" + item + "']")));
         var payload = browser.findElement(By.id("detail-payload")).getText();
         assertThat(payload).contains("\"***\"", "1200", "onerror").doesNotContain("Ayse", "ayse@example.com");
-        assertThat(browser.findElement(By.id("detail-meta")).getText()).contains("HTTP 503 " + markup, tenant.toString());
+        assertThat(browser.findElement(By.id("detail-meta")).getText()).contains("HTTP 503 Service Unavailable", tenant.toString());
         assertThat(detail.findElements(By.tagName("img"))).isEmpty();
         assertThat(browser.findElements(By.cssSelector("body img"))).isEmpty();
         assertThat(((JavascriptExecutor) browser).executeScript("return window.hubInjected === undefined")).isEqualTo(true);
