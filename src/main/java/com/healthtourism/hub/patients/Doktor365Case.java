@@ -36,6 +36,8 @@ record Doktor365Case(String externalId, String patientExternalId, String status,
             Map.entry("scheduled", "itinerary"),
             Map.entry("treatment", "itinerary"),
             Map.entry("aftercare", "complete"),
+            // the API's own case status (openapi CaseStatus), which the reconciliation passes as the stage
+            Map.entry("complete", "complete"),
             Map.entry("completed", "complete"),
             Map.entry("closed", "complete"));
 

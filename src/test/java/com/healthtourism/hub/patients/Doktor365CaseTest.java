@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,15 @@ class Doktor365CaseTest {
         assertThat(Doktor365Case.hubStatus("Documents", "open")).isEqualTo("docs");
         assertThat(Doktor365Case.hubStatus("something-new", "open")).isNull();
         assertThat(Doktor365Case.hubStatus(null, null)).isNull();
+    }
+
+    @Test
+    void everyCaseStatusOfDoktor365sApiNamesAHubStatusButLost() {
+        // the reconciliation passes the API's status (openapi.yaml CaseStatus) as both stage and status
+        for (var status : List.of("intake", "eligibility", "travel", "docs", "approval", "itinerary", "complete")) {
+            assertThat(Doktor365Case.hubStatus(status, status)).as(status).isEqualTo(status);
+        }
+        assertThat(Doktor365Case.hubStatus("lost", "lost")).as("no hub status: the case stays as it is").isNull();
     }
 
     @Test
