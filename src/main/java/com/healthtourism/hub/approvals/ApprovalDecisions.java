@@ -1,5 +1,6 @@
 package com.healthtourism.hub.approvals;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,10 +31,15 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  * <p>A grant then replays the stored original, byte-exact and with its original headers (its identity), into the
  * entry of the route it failed in. The replay ends the item as {@code replayed}; if the route fails again, its dead
  * letter channel parks it again (pending, one more attempt, the new error); if the replay cannot even run, the item
- * is {@code replay_failed} and stays in the queue.
+ * is {@code replay_failed} and stays in the queue (also when its stored body cannot be decrypted). An item left
+ * {@code granted} longer than {@value #STALE_GRANT_MINUTES} minutes (the instance died between the decision and the
+ * replay) may be granted or denied again.
  */
 @Service
 public class ApprovalDecisions {
+
+    static final int STALE_GRANT_MINUTES = 10;
+    private static final Duration STALE_GRANT = Duration.ofMinutes(STALE_GRANT_MINUTES);
 
     private static final String RESOURCE = "approval_item";
 
@@ -121,8 +127,9 @@ public class ApprovalDecisions {
         var changed = db.sql("""
                         UPDATE approval_items
                         SET status = CAST(? AS approval_status), decided_by = ?, decided_at = now(), reason = ?
-                        WHERE id = ? AND status IN ('pending', 'replay_failed')""")
-                .params(decision, operator.name(), blankToNull(reason), item.id()).update();
+                        WHERE id = ? AND (status IN ('pending', 'replay_failed')
+                              OR status = 'granted' AND decided_at < now() - make_interval(secs => ?))""")
+                .params(decision, operator.name(), blankToNull(reason), item.id(), STALE_GRANT.toSeconds()).update();
         if (changed == 0) {
             var now = items.find(db, item.id()).map(ApprovalView::status).orElse("gone");
             throw new Conflict("status", "approval item " + item.id() + " is " + now + ", not pending: nothing to decide");
@@ -143,12 +150,12 @@ public class ApprovalDecisions {
 
     private void replay(ApprovalItems.Stored stored) {
         var item = stored.item();
-        var exchange = new DefaultExchange(producer.getCamelContext());
-        exchange.getMessage().setHeaders(new HashMap<>(stored.headers()));
-        exchange.getMessage().setBody(cipher.decrypt(stored.ciphertext(), ApprovalItems.bodyContext(item.tenantId(), item.id())));
-        exchange.setProperty(ApprovalQueue.REPLAY_OF, item.id());
         Exception failure;
         try {
+            var exchange = new DefaultExchange(producer.getCamelContext());
+            exchange.getMessage().setHeaders(new HashMap<>(stored.headers()));
+            exchange.getMessage().setBody(cipher.decrypt(stored.ciphertext(), ApprovalItems.bodyContext(item.tenantId(), item.id())));
+            exchange.setProperty(ApprovalQueue.REPLAY_OF, item.id());
             var result = producer.send(stored.entryUri(), exchange);
             if (result.getProperty(ApprovalQueue.PARKED_ITEM) != null) {
                 return; // the route failed again and its dead letter channel parked the message: pending once more

@@ -24,6 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.OwnerDatabase;
 import com.healthtourism.hub.tenancy.TenantTransactions;
@@ -236,6 +237,45 @@ class ApprovalQueueTest {
         var denied = ops().post("/ops/api/approvals/deny", Map.of("tenant", tenant.toString(), "reason", "cannot be replayed"));
         assertThat(denied.body().get("count").asInt()).isEqualTo(1);
         assertThat(status(id)).isEqualTo("denied");
+    }
+
+    @Test
+    void aGrantWhoseStoredBodyCannotBeDecryptedIsReplayFailedNotLeftGranted() throws SQLException {
+        var tenant = tenant();
+        var id = park(tenant, "admin-idempotency-sweep", "sub:evt_broken", PAYLOAD, http503());
+        try (var db = OwnerDatabase.connect(environment);
+             var tamper = db.prepareStatement("UPDATE approval_items SET body = set_byte(body, 40, get_byte(body, 40) # 1) WHERE id = ?")) {
+            tamper.setObject(1, id);
+            assertThat(tamper.executeUpdate()).isOne();
+        }
+
+        var granted = ops().post("/ops/api/approvals/" + id + "/grant", null);
+
+        assertThat(granted.status()).isEqualTo(200);
+        assertThat(granted.body().get("status").asText()).isEqualTo("replay_failed");
+        assertThat(granted.body().get("errorType").asText()).isEqualTo(CipherFailure.class.getName());
+    }
+
+    @Test
+    void anItemLeftGrantedByAnInstanceThatDiedBeforeTheReplayCanBeDecidedAgain() throws SQLException {
+        var tenant = tenant();
+        var stale = park(tenant, "admin-idempotency-sweep", "sub:evt_stale", PAYLOAD, http503());
+        var recent = park(tenant, "admin-idempotency-sweep", "sub:evt_recent", PAYLOAD, http503());
+        try (var db = OwnerDatabase.connect(environment);
+             var halfDone = db.prepareStatement("UPDATE approval_items SET status = 'granted', decided_at = now() - "
+                     + "make_interval(mins => ?) WHERE id = ?")) {
+            halfDone.setInt(1, ApprovalDecisions.STALE_GRANT_MINUTES + 1);
+            halfDone.setObject(2, stale);
+            halfDone.executeUpdate();
+            halfDone.setInt(1, 1);
+            halfDone.setObject(2, recent);
+            halfDone.executeUpdate();
+        }
+
+        assertThat(ops().post("/ops/api/approvals/" + stale + "/grant", null).body().get("status").asText())
+                .as("its replay runs now").isEqualTo("replay_failed");
+        assertThat(ops().post("/ops/api/approvals/" + recent + "/grant", null).status())
+                .as("a grant whose replay may still be under way is not decided twice").isEqualTo(409);
     }
 
     @Test
