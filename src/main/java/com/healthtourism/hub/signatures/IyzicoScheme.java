@@ -76,14 +76,27 @@ public final class IyzicoScheme implements SignatureScheme {
     static String signedFields(JsonNode body) {
         String token = text(body, "token");
         if (!token.isEmpty()) {
-            return text(body, "iyziEventType") + text(body, "iyziPaymentId") + token
+            return text(body, "iyziEventType") + signedPaymentId(body) + token
                     + text(body, "paymentConversationId") + text(body, "status");
         }
-        String paymentId = text(body, "paymentId");
-        if (paymentId.isEmpty()) {
-            paymentId = text(body, "iyziPaymentId");
+        return text(body, "iyziEventType") + signedPaymentId(body) + text(body, "paymentConversationId")
+                + text(body, "status");
+    }
+
+    /**
+     * The payment id the signature covers: {@code iyziPaymentId} in the hosted-page form (with a token), else
+     * {@code paymentId}, or {@code iyziPaymentId} when that is absent. Whatever names the payment (the event's
+     * identity, its subject) must use this one: the other field is not signed. Empty when there is none.
+     */
+    public static String signedPaymentId(JsonNode body) {
+        if (body == null) {
+            return "";
         }
-        return text(body, "iyziEventType") + paymentId + text(body, "paymentConversationId") + text(body, "status");
+        if (!text(body, "token").isEmpty()) {
+            return text(body, "iyziPaymentId");
+        }
+        String paymentId = text(body, "paymentId");
+        return paymentId.isEmpty() ? text(body, "iyziPaymentId") : paymentId;
     }
 
     /** A field as PHP's string concatenation would render it: absent or null is empty, numbers in decimal. */

@@ -5,6 +5,8 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.springframework.stereotype.Component;
 
+import com.healthtourism.hub.signatures.IyzicoScheme;
+
 /**
  * The partner's own identity of an event, which makes a retried delivery recognisable: Stripe's
  * event id, iyzico's event type + payment + token + status, Standard Webhooks' webhook-id, else the
@@ -38,7 +40,9 @@ public class EventIdentity {
             }
             case "iyzico" -> {
                 type = text(body, "iyziEventType");
-                var payment = text(body, "iyziPaymentId") != null ? text(body, "iyziPaymentId") : text(body, "paymentId");
+                // the id the signature covers: an unsigned one could be changed to pass a replay off as a new event
+                var signedPayment = IyzicoScheme.signedPaymentId(body);
+                var payment = signedPayment.isEmpty() ? null : signedPayment;
                 id = type == null || payment == null ? null
                         : String.join(":", type, payment, orEmpty(text(body, "token")), orEmpty(text(body, "status")));
                 // the checkout token retrieves the payment with the merchant's keys: it is part of the identity (hashed)

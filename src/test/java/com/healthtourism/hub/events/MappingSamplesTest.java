@@ -101,6 +101,23 @@ class MappingSamplesTest {
         assertThat(new CloudEvents(json).yieldsEvent(output)).isFalse();
     }
 
+    @Test
+    void anIyzicoEventNamesThePaymentItsSignatureCovers() throws IOException {
+        // the direct form signs paymentId: an iyziPaymentId beside it is not signed and must not name the payment
+        var direct = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                SAMPLES.resolve("iyzico/API_AUTH.input.json").toFile());
+        direct.put("iyziPaymentId", 99999999);
+        var fromDirect = json.readTree(map("iyzico/API_AUTH", json.writeValueAsString(direct)));
+        assertThat(fromDirect.get("subject").asText()).isEqualTo("22416352");
+        assertThat(fromDirect.at("/data/paymentId").asText()).isEqualTo("22416352");
+        // the hosted-page form (with a token) signs iyziPaymentId: a paymentId beside it is not signed
+        var hosted = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                SAMPLES.resolve("iyzico/CHECKOUT_FORM_AUTH.input.json").toFile());
+        hosted.put("paymentId", "99999999");
+        var fromHosted = json.readTree(map("iyzico/CHECKOUT_FORM_AUTH", json.writeValueAsString(hosted)));
+        assertThat(fromHosted.get("subject").asText()).isEqualTo("22416347");
+    }
+
     private static String map(String mapping, String input) {
         var uri = "jsonata:file:" + MAPPINGS.resolve(mapping + ".jsonata").toAbsolutePath()
                 + "?inputType=JsonString&outputType=JsonString";

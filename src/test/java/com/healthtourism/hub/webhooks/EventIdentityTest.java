@@ -46,6 +46,17 @@ class EventIdentityTest {
     }
 
     @Test
+    void anIyzicoNotificationIsKnownByThePaymentIdItsSignatureCovers() throws Exception {
+        var direct = "{\"iyziEventType\":\"API_AUTH\",\"paymentId\":\"22484059\",\"status\":\"SUCCESS\"";
+        var signed = identity.of("iyzico", body(direct + "}"), Map.of(), new byte[0]);
+        var unsignedIdAdded = identity.of("iyzico", body(direct + ",\"iyziPaymentId\":99999999}"), Map.of(), new byte[0]);
+
+        assertThat(unsignedIdAdded.dedupeKey()).as("a replay with an unsigned id added is the same event")
+                .isEqualTo(signed.dedupeKey());
+        assertThat(unsignedIdAdded.partnerEventId()).isEqualTo("API_AUTH:22484059:SUCCESS");
+    }
+
+    @Test
     void standardWebhooksAreKnownByWebhookId() throws Exception {
         var a = identity.of("standard-webhooks", body("{\"type\":\"case.updated\"}"), Map.of("webhook-id", "msg_1"), new byte[] {1});
         var b = identity.of("standard-webhooks", body("{\"type\":\"case.updated\",\"x\":1}"), Map.of("webhook-id", "msg_1"), new byte[] {2});

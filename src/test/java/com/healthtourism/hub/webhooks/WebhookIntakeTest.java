@@ -185,6 +185,11 @@ class WebhookIntakeTest {
         var signed = partner.post(tenant, "iyzico", iyzico, Map.of("X-IYZ-SIGNATURE-V3",
                 PartnerSigner.iyzico(IYZICO_SECRET, "API_AUTH", "22484059", "conversationId", "SUCCESS")));
         assertThat(signed.status()).isEqualTo(202);
+        var unsignedIdAdded = iyzico.replace("\"merchantId\"", "\"iyziPaymentId\":99999999,\"merchantId\"");
+        var replayed = partner.post(tenant, "iyzico", unsignedIdAdded, Map.of("X-IYZ-SIGNATURE-V3",
+                PartnerSigner.iyzico(IYZICO_SECRET, "API_AUTH", "22484059", "conversationId", "SUCCESS")));
+        assertThat(replayed.status()).as("a captured notification with an unsigned payment id added").isEqualTo(200);
+        assertThat(replayed.body().get("status").asText()).isEqualTo("duplicate");
 
         var plain = "{\"type\":\"hotel.booked\",\"id\":\"bk-1\"}";
         var acme = partner.post(tenant, "acme", plain, Map.of("X-Hub-Signature-256", PartnerSigner.hubSignature(HMAC_SECRET, plain)));
