@@ -13,10 +13,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.codec.digest.DigestUtils;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
@@ -83,7 +86,15 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
         var keyHash = DigestUtils.sha256Hex(key);
         var requestHash = requestHash(request, body);
 
-        var claim = store.claim(principal, keyHash, requestHash);
+        AdminIdempotency.Claim claim;
+        try {
+            claim = store.claim(principal, keyHash, requestHash);
+        } catch (DataAccessException | TransactionException databaseDown) {
+            // outside the controllers' problem handler: the same answer it gives when the database is away
+            response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+            problem(response, HttpStatus.SERVICE_UNAVAILABLE, "storage is unavailable, retry later");
+            return;
+        }
         if (claim instanceof AdminIdempotency.Claim.Claimed) {
             runAndKeep(new BufferedBodyRequest(request, body), response, chain, principal, keyHash);
         } else if (claim instanceof AdminIdempotency.Claim.Replay replay) {

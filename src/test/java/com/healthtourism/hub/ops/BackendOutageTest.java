@@ -42,6 +42,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.healthtourism.hub.approvals.ApprovalQueue;
+import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.LocalBackends;
 import com.healthtourism.hub.local.OwnerDatabase;
@@ -176,6 +177,23 @@ class BackendOutageTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(partner.stripe(tenant, body).status()).isEqualTo(202));
         assertThat(messagesFor(tenant)).isOne();
+    }
+
+    @Test
+    void anAdminWriteWithAnIdempotencyKeyAnswers503WhilePostgresIsUnreachable() {
+        var admin = new WebhookClient(port);
+        postgres.cut();
+        WebhookClient.Answer refused;
+        try {
+            refused = admin.admin("POST", "/admin/tenants", Map.of("name", "Clinic", "domain",
+                    "down-" + UUID.randomUUID() + ".example.com"), Map.of(IdempotencyKeyFilter.KEY_HEADER, "create-" + UUID.randomUUID()));
+        } finally {
+            postgres.restore();
+        }
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.header("Retry-After")).isEqualTo("5");
     }
 
     @Test
