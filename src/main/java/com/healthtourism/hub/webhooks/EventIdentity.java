@@ -77,7 +77,12 @@ public class EventIdentity {
         return value == null ? "" : value;
     }
 
+    /** At most {@code max} characters, without NUL, which PostgreSQL's text cannot hold (it would fail the group commit). */
     private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+        if (value == null) {
+            return null;
+        }
+        var storable = value.indexOf('\u0000') < 0 ? value : value.replace("\u0000", "");
+        return storable.length() <= max ? storable : storable.substring(0, max);
     }
 }

@@ -197,6 +197,15 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void anEventTypeOrIdWithANulCharacterIsStoredWithoutIt() {
+        var body = stripeEvent("evt_nul\\u0000_" + UUID.randomUUID(), "payment_intent.succeeded\\u0000");
+
+        var accepted = partner.stripe(tenant, body);
+
+        assertThat(accepted.status()).as("PostgreSQL's text holds no NUL: not a 503 for this and its group").isEqualTo(202);
+    }
+
+    @Test
     void wrongSignatureTamperedBodyAndStaleTimestampAre401() {
         var body = stripeEvent(eventId(), "payment_intent.succeeded");
         var now = Instant.now().getEpochSecond();
