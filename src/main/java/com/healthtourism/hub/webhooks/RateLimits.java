@@ -25,7 +25,7 @@ public class RateLimits implements AutoCloseable {
 
     private static final long WINDOW_SECONDS = 60;
     // Both windows of every delivery in the group, in one call: for each pair of keys, the two counts and the
-    // seconds left of the tenant's window.
+    // seconds left of each window.
     private static final RedisScript<List> COUNT = RedisScript.of("""
             local counts = {}
             for i = 1, #KEYS, 2 do
@@ -35,6 +35,7 @@ public class RateLimits implements AutoCloseable {
                 if route == 1 then redis.call('EXPIRE', KEYS[i + 1], ARGV[1]) end
                 counts[#counts + 1] = global
                 counts[#counts + 1] = route
+                counts[#counts + 1] = redis.call('TTL', KEYS[i])
                 counts[#counts + 1] = redis.call('TTL', KEYS[i + 1])
             end
             return counts
@@ -76,21 +77,34 @@ public class RateLimits implements AutoCloseable {
         var counts = redis.execute(COUNT, keys, Long.toString(WINDOW_SECONDS));
         var statuses = new ArrayList<RateLimitStatus>(deliveries.size());
         for (int i = 0; i < deliveries.size(); i++) {
-            statuses.add(status(deliveries.get(i), (Long) counts.get(3 * i), (Long) counts.get(3 * i + 1),
-                    (Long) counts.get(3 * i + 2)));
+            statuses.add(status(deliveries.get(i), (Long) counts.get(4 * i), (Long) counts.get(4 * i + 1),
+                    (Long) counts.get(4 * i + 2), (Long) counts.get(4 * i + 3)));
         }
         return statuses;
     }
 
-    RateLimitStatus status(Delivery delivery, long global, long route, long ttl) {
+    /**
+     * The delivery's standing in both windows. The reset is that of the window that binds: the exceeded one (when
+     * both are, the later, since a retry needs room in both), else the one with fewer deliveries left; the windows
+     * start independently, so their resets differ.
+     */
+    RateLimitStatus status(Delivery delivery, long global, long route, long globalTtl, long routeTtl) {
         var routeLimit = delivery.partnerSource().ratePerMinute() == null
                 ? properties.perMinute() : delivery.partnerSource().ratePerMinute();
         var globalLimit = properties.globalPerMinute();
-        var reset = ttl > 0 ? ttl : WINDOW_SECONDS;
+        var globalReset = globalTtl > 0 ? globalTtl : WINDOW_SECONDS;
+        var routeReset = routeTtl > 0 ? routeTtl : WINDOW_SECONDS;
         var globalLeft = globalLimit - global;
         var routeLeft = routeLimit - route;
-        var binding = globalLeft < routeLeft ? globalLimit : routeLimit;
+        var globalBinds = globalLeft < routeLeft;
+        var binding = globalBinds ? globalLimit : routeLimit;
         var left = Math.min(globalLeft, routeLeft);
+        long reset;
+        if (globalLeft < 0 && routeLeft < 0) {
+            reset = Math.max(globalReset, routeReset);
+        } else {
+            reset = globalBinds ? globalReset : routeReset;
+        }
         return new RateLimitStatus(binding, Math.max(left, 0), reset, left < 0, true);
     }
 

@@ -36,10 +36,10 @@ class IntakeRulesTest {
         var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
         var delivery = delivery(null);
 
-        var within = limits.status(delivery, 50, 4, 42);
+        var within = limits.status(delivery, 50, 4, 59, 42);
         assertThat(within).isEqualTo(new RateLimitStatus(10, 6, 42, false, true));
 
-        delivery.rateLimit(limits.status(delivery, 101, 4, 42));
+        delivery.rateLimit(limits.status(delivery, 101, 4, 42, 7));
         assertThatThrownBy(() -> limits.enforce(delivery)).isInstanceOfSatisfying(WebhookRejected.class, e -> {
             assertThat(e.status().value()).isEqualTo(429);
             assertThat(e.headers()).containsEntry("Retry-After", "42").containsEntry("RateLimit-Limit", "100")
@@ -48,11 +48,21 @@ class IntakeRulesTest {
     }
 
     @Test
+    void retryAfterIsTheResetOfTheWindowThatIsExhausted() {
+        var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
+        var delivery = delivery(null);
+
+        assertThat(limits.status(delivery, 101, 4, 58, 10).resetSeconds()).as("the global window").isEqualTo(58);
+        assertThat(limits.status(delivery, 5, 11, 58, 10).resetSeconds()).as("the tenant's window").isEqualTo(10);
+        assertThat(limits.status(delivery, 101, 11, 20, 45).resetSeconds()).as("both: the later").isEqualTo(45);
+    }
+
+    @Test
     void aTenantsOwnLimitReplacesTheDefault() {
         var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
 
-        assertThat(limits.status(delivery(3), 1, 4, 60).exceeded()).isTrue();
-        assertThat(limits.status(delivery(null), 1, 4, 60).exceeded()).isFalse();
+        assertThat(limits.status(delivery(3), 1, 4, 60, 60).exceeded()).isTrue();
+        assertThat(limits.status(delivery(null), 1, 4, 60, 60).exceeded()).isFalse();
     }
 
     @Test
