@@ -2,11 +2,13 @@ package com.healthtourism.hub.web;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -30,6 +32,32 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
     public static byte[] readAtMost(InputStream in, int max) throws IOException {
         var bytes = in.readNBytes(max + 1);
         return bytes.length > max ? null : bytes;
+    }
+
+    /** Thrown when the whole body did not arrive within its time. */
+    public static final class TooSlow extends IOException {
+        public TooSlow(Duration deadline) {
+            super("the body did not arrive within " + deadline.toMillis() + " ms");
+        }
+    }
+
+    /**
+     * As {@link #readAtMost(InputStream, int)}, but the whole body must arrive within {@code deadline}: a sender that
+     * trickles it (or stops sending) fails with {@link TooSlow} at the first read that returns after the deadline.
+     * Each read blocks at most the server's read timeout, so the request ends within about deadline + that timeout.
+     */
+    public static byte[] readAtMost(InputStream in, int max, Duration deadline) throws IOException {
+        var end = System.nanoTime() + deadline.toNanos();
+        var out = new ByteArrayOutputStream(Math.min(max + 1, 8192));
+        var buffer = new byte[8192];
+        int read;
+        while (out.size() <= max && (read = in.read(buffer, 0, Math.min(buffer.length, max + 1 - out.size()))) >= 0) {
+            if (System.nanoTime() - end > 0) {
+                throw new TooSlow(deadline);
+            }
+            out.write(buffer, 0, read);
+        }
+        return out.size() > max ? null : out.toByteArray();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package com.healthtourism.hub.webhooks;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
@@ -27,12 +29,17 @@ public class RawBodyFilter extends OncePerRequestFilter {
     public static final String RAW_BODY = RawBodyFilter.class.getName() + ".body";
 
     private final int maxBytes;
+    private final Duration bodyDeadline;
     private final ObjectMapper json;
     private final String camelServlet;
 
-    /** @param camelServlet the name of Camel's servlet, which the intake route consumes from */
-    public RawBodyFilter(int maxBytes, ObjectMapper json, String camelServlet) {
+    /**
+     * @param camelServlet the name of Camel's servlet, which the intake route consumes from
+     * @param bodyDeadline how long the whole body may take to arrive
+     */
+    public RawBodyFilter(int maxBytes, Duration bodyDeadline, ObjectMapper json, String camelServlet) {
         this.maxBytes = maxBytes;
+        this.bodyDeadline = bodyDeadline;
         this.json = json;
         this.camelServlet = camelServlet;
     }
@@ -44,7 +51,14 @@ public class RawBodyFilter extends OncePerRequestFilter {
             tooLarge(response);
             return;
         }
-        var body = BufferedBodyRequest.readAtMost(request.getInputStream(), maxBytes);
+        byte[] body;
+        try {
+            body = BufferedBodyRequest.readAtMost(request.getInputStream(), maxBytes, bodyDeadline);
+        } catch (BufferedBodyRequest.TooSlow | SocketTimeoutException slow) {
+            // a sender that trickles its body (or stops) would hold a request thread: 408, and the connection closes
+            problem(response, HttpStatus.REQUEST_TIMEOUT, "the body did not arrive in time");
+            return;
+        }
         if (body == null) {
             tooLarge(response);
             return;
@@ -60,10 +74,13 @@ public class RawBodyFilter extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
+        problem(response, HttpStatus.PAYLOAD_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
+    }
+
+    private void problem(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+        response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setHeader("Connection", "close");
-        json.writeValue(response.getOutputStream(), Problems.problem(HttpStatus.PAYLOAD_TOO_LARGE,
-                "the body is larger than " + maxBytes + " bytes", null));
+        json.writeValue(response.getOutputStream(), Problems.problem(status, detail, null));
     }
 }

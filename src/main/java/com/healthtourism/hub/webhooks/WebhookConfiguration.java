@@ -1,6 +1,7 @@
 package com.healthtourism.hub.webhooks;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,9 +22,10 @@ public class WebhookConfiguration {
 
     @Bean
     FilterRegistrationBean<RawBodyFilter> webhookRawBody(WebhookProperties properties, ObjectMapper json,
-                                                         @Value("${hub.webhooks.servlet-name}") String camelServlet) {
+                                                         @Value("${hub.webhooks.servlet-name}") String camelServlet,
+                                                         @Value("${hub.webhooks.body-deadline}") Duration bodyDeadline) {
         var registration = new FilterRegistrationBean<>(
-                new RawBodyFilter((int) properties.maxBody().toBytes(), json, camelServlet));
+                new RawBodyFilter((int) properties.maxBody().toBytes(), bodyDeadline, json, camelServlet));
         registration.addUrlPatterns("/webhooks/*");
         // first, so that no filter of the hub's own APIs runs before it hands the request to Camel
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);

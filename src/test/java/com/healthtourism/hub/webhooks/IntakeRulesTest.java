@@ -114,4 +114,28 @@ class IntakeRulesTest {
         assertThat(BufferedBodyRequest.readAtMost(new ByteArrayInputStream("é".getBytes(StandardCharsets.UTF_8)), 10))
                 .isEqualTo("é".getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aBodyMustArriveWithinItsDeadline() throws Exception {
+        var inTime = BufferedBodyRequest.readAtMost(new ByteArrayInputStream(new byte[20_000]), 1 << 20, Duration.ofSeconds(5));
+        assertThat(inTime).hasSize(20_000);
+        assertThat(BufferedBodyRequest.readAtMost(new ByteArrayInputStream(new byte[11]), 10, Duration.ofSeconds(5))).isNull();
+
+        var trickle = new java.io.InputStream() {
+            private int left = 100;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? ' ' : -1;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                return length == 0 ? 0 : left <= 0 ? -1 : read() >= 0 ? 1 : -1;
+            }
+        };
+        assertThatThrownBy(() -> BufferedBodyRequest.readAtMost(trickle, 1 << 20, Duration.ofMillis(200)))
+                .isInstanceOf(BufferedBodyRequest.TooSlow.class);
+    }
 }

@@ -275,6 +275,31 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void aBodyThatTricklesInIs408AndFreesItsThreadWithinTheDeadline() throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /webhooks/" + UUID.randomUUID() + "/stripe HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\":").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            var started = System.nanoTime();
+            // a byte a second, each well within the read timeout: only the body's deadline (2 s in tests) ends it
+            var answer = new StringBuilder();
+            var in = socket.getInputStream();
+            for (int i = 0; i < 30 && in.available() == 0; i++) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(500); // the sender's own pace, not a wait for the hub
+            }
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+            answer.append(reader.readLine());
+
+            assertThat(answer.toString()).startsWith("HTTP/1.1 408");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void aSignedBodyThatIsNotJsonIs400AndAnotherMediaTypeIs415() {
         var now = Instant.now().getEpochSecond();
         var broken = "{\"id\": \"evt_1\", ";
