@@ -1,6 +1,11 @@
 package com.healthtourism.hub.idempotency;
 
 import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.springframework.beans.factory.annotation.Value;
@@ -16,6 +21,8 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  */
 @Component("adminIdempotency")
 public class AdminIdempotency {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TenantTransactions transactions;
     private final Duration retention;
@@ -35,7 +42,7 @@ public class AdminIdempotency {
         record Claimed() implements Claim { }
 
         /** The same request ran before: answer with its response. */
-        record Replay(int status, String contentType, byte[] body) implements Claim { }
+        record Replay(int status, String contentType, Map<String, String> headers, byte[] body) implements Claim { }
 
         /** The key was used for another request. */
         record Mismatch() implements Claim { }
@@ -51,7 +58,7 @@ public class AdminIdempotency {
                             INSERT INTO admin_idempotency (principal, key_hash, request_hash) VALUES (?, ?, ?)
                             ON CONFLICT (principal, key_hash) DO UPDATE
                                 SET request_hash = EXCLUDED.request_hash, status = NULL, content_type = NULL,
-                                    response_body = NULL, created_at = now()
+                                    response_headers = NULL, response_body = NULL, created_at = now()
                                 WHERE admin_idempotency.created_at < now() - CAST(? AS interval)
                                    OR (admin_idempotency.status IS NULL
                                        AND admin_idempotency.created_at < now() - CAST(? AS interval))""")
@@ -61,7 +68,8 @@ public class AdminIdempotency {
                 return new Claim.Claimed();
             }
             return db.sql("""
-                            SELECT request_hash, status, content_type, response_body FROM admin_idempotency
+                            SELECT request_hash, status, content_type, response_headers::text AS response_headers,
+                                   response_body FROM admin_idempotency
                             WHERE principal = ? AND key_hash = ?""")
                     .params(principal, keyHash)
                     .query((rs, row) -> {
@@ -70,7 +78,8 @@ public class AdminIdempotency {
                         }
                         int status = rs.getInt("status");
                         return rs.wasNull() ? new Claim.InProgress()
-                                : new Claim.Replay(status, rs.getString("content_type"), rs.getBytes("response_body"));
+                                : new Claim.Replay(status, rs.getString("content_type"),
+                                        headers(rs.getString("response_headers")), rs.getBytes("response_body"));
                     })
                     .optional()
                     // Released between our insert and select: the key is free again, but another request
@@ -79,12 +88,31 @@ public class AdminIdempotency {
         });
     }
 
-    /** Stores the response of the claimed request for replays. */
-    public void complete(String principal, String keyHash, int status, String contentType, byte[] body) {
+    /** Stores the response of the claimed request for replays: status, content type, the given headers, body. */
+    public void complete(String principal, String keyHash, int status, String contentType, Map<String, String> headers,
+                         byte[] body) {
+        var kept = headers.isEmpty() ? null : json(headers);
         transactions.withoutTenant(db -> db.sql("""
-                        UPDATE admin_idempotency SET status = ?, content_type = ?, response_body = ?
+                        UPDATE admin_idempotency SET status = ?, content_type = ?, response_headers = CAST(? AS jsonb),
+                                                     response_body = ?
                         WHERE principal = ? AND key_hash = ? AND status IS NULL""")
-                .params(status, contentType, body, principal, keyHash).update());
+                .params(status, contentType, kept, body, principal, keyHash).update());
+    }
+
+    private static String json(Map<String, String> headers) {
+        try {
+            return JSON.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> headers(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Frees the key (the request failed on the server's side) so the client may retry with it. */

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +47,8 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     public static final String DO_NOT_KEEP = IdempotencyKeyFilter.class.getName() + ".doNotKeep";
 
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final List<String> REPLAYED_HEADERS = List.of(HttpHeaders.LOCATION, HttpHeaders.CONTENT_LOCATION,
+            HttpHeaders.CACHE_CONTROL, HttpHeaders.ETAG);
     private static final int MAX_KEY_LENGTH = 255;
     private static final int MAX_BODY_BYTES = 1 << 20;
 
@@ -106,8 +111,21 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
         }
     }
 
+    /** The response headers a replay repeats: where the created resource is, and how it may be cached. */
+    private static Map<String, String> kept(HttpServletResponse response) {
+        var kept = new LinkedHashMap<String, String>();
+        for (var name : REPLAYED_HEADERS) {
+            var value = response.getHeader(name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        }
+        return kept;
+    }
+
     private static void replay(HttpServletResponse response, AdminIdempotency.Claim.Replay replay) throws IOException {
         response.setStatus(replay.status());
+        replay.headers().forEach(response::setHeader);
         response.setHeader(REPLAYED_HEADER, "true");
         if (replay.contentType() != null) {
             response.setContentType(replay.contentType());
@@ -128,7 +146,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
             throw e;
         }
         if (captured.getStatus() < 500 && request.getAttribute(DO_NOT_KEEP) == null) {
-            store.complete(principal, keyHash, captured.getStatus(), captured.getContentType(),
+            store.complete(principal, keyHash, captured.getStatus(), captured.getContentType(), kept(captured),
                     captured.getContentAsByteArray());
         } else {
             store.release(principal, keyHash);

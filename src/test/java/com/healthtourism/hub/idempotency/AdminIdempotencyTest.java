@@ -79,6 +79,8 @@ class AdminIdempotencyTest {
         assertThat(second.getHeaders().getFirst(IdempotencyKeyFilter.REPLAYED_HEADER)).isEqualTo("true");
         assertThat(second.getBody()).isEqualTo(first.getBody());
         assertThat(second.getHeaders().getContentType()).isEqualTo(first.getHeaders().getContentType());
+        assertThat(first.getHeaders().getLocation()).isNotNull();
+        assertThat(second.getHeaders().getLocation()).as("the created tenant's Location too").isEqualTo(first.getHeaders().getLocation());
         assertThat(tenantsWithDomain(domain)).isEqualTo(1);
     }
 
@@ -197,7 +199,7 @@ class AdminIdempotencyTest {
         var recent = DigestUtils.sha256Hex(UUID.randomUUID().toString());
         idempotency.claim("sweeper", old, "r");
         idempotency.claim("sweeper", recent, "r");
-        idempotency.complete("sweeper", old, 201, "application/json", "{}".getBytes());
+        idempotency.complete("sweeper", old, 201, "application/json", Map.of(), "{}".getBytes());
         try (var owner = OwnerDatabase.connect(environment)) {
             owner.createStatement().execute("UPDATE admin_idempotency SET created_at = now() - interval '25 hours'"
                     + " WHERE key_hash = '" + old + "'");
@@ -224,7 +226,7 @@ class AdminIdempotencyTest {
     void anExpiredKeyMayBeUsedAgain() throws SQLException {
         var keyHash = DigestUtils.sha256Hex(UUID.randomUUID().toString());
         idempotency.claim("expiry", keyHash, "first");
-        idempotency.complete("expiry", keyHash, 200, "application/json", "{}".getBytes());
+        idempotency.complete("expiry", keyHash, 200, "application/json", Map.of(), "{}".getBytes());
         assertThat(idempotency.claim("expiry", keyHash, "second")).isInstanceOf(AdminIdempotency.Claim.Mismatch.class);
         try (var owner = OwnerDatabase.connect(environment)) {
             owner.createStatement().execute("UPDATE admin_idempotency SET created_at = now() - interval '25 hours'"
