@@ -117,7 +117,7 @@ public class CaseMoves {
                 var current = cases.find(db, caseId).orElseThrow(() -> new NotFound("case", caseId));
                 return change.apply(db, current);
             });
-            states.drop(caseId);
+            states.drop(caseId, changed.version());
             return changed;
         }
     }

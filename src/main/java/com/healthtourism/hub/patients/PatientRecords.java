@@ -103,13 +103,13 @@ public class PatientRecords {
      */
     public UUID upsertCase(UUID tenant, String source, JsonNode d365Case, UUID patientId) {
         var record = Doktor365Case.from(d365Case);
-        var caseId = transactions.inTenant(tenant, db -> {
+        var upserted = transactions.inTenant(tenant, db -> {
             UUID patient = patientId != null ? patientId : knownPatient(db, source, record);
             String contentHmac = personal.contentHash("case", record.content(patient));
             var ref = refs.claim(db, tenant, source, CASE, record.externalId(), UUID.randomUUID());
             if (ref.alreadyApplied(contentHmac, record.updatedAt())) {
                 log.debug("case {} from {}: nothing new", ref.localId(), source);
-                return ref.localId();
+                return new Upserted(ref.localId(), null);
             }
             UUID id = ref.localId();
             String symptoms = personal.encrypt(tenant, "cases.symptoms", id, record.symptoms());
@@ -132,11 +132,16 @@ public class PatientRecords {
             }
             refs.applied(db, source, CASE, record.externalId(), contentHmac, record.updatedAt());
             log.debug("case {} from {}: {}", id, source, ref.created() ? "created" : "updated");
-            return id;
+            return new Upserted(id, db.sql("SELECT version FROM cases WHERE id = ?").param(id).query(Long.class).single());
         });
-        // a partner change is a change of the case like any move: the version moved, the cached state goes
-        caseStates.drop(caseId);
-        return caseId;
+        if (upserted.version() != null) {
+            // a partner change is a change of the case like any move: the version moved, the cached state goes
+            caseStates.drop(upserted.id(), upserted.version());
+        }
+        return upserted.id();
+    }
+
+    private record Upserted(UUID id, Long version) {
     }
 
     /** The partner's own id of a hub case, when the case came from that partner (for pushing changes back). */
