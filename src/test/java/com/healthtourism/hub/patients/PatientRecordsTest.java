@@ -168,7 +168,8 @@ class PatientRecordsTest {
         deliver(tenant, "case.status_changed");
 
         assertThat(version(caseId)).as("an optimistic move read before this change must fail").isGreaterThan(versionBefore);
-        assertThat(redis.hasKey("case:state:" + caseId)).isFalse();
+        assertThat(redis.opsForValue().get("case:state:" + caseId)).as("the state gone, the change's version marked")
+                .isEqualTo("{\"version\":" + version(caseId) + ",\"changed\":true}");
     }
 
     private long version(UUID caseId) {
