@@ -52,10 +52,14 @@ public class CaseStateCache {
     public Optional<CaseSummary> get(UUID tenantId, UUID caseId) {
         try {
             var cached = redis.opsForValue().get(key(caseId));
-            if (cached == null || json.readTree(cached).has("changed")) {
+            if (cached == null) {
                 return Optional.empty();
             }
-            return Optional.of(json.readValue(cached, CaseSummary.class)).filter(state -> state.tenantId().equals(tenantId));
+            var node = json.readTree(cached);
+            if (node.has("changed")) {
+                return Optional.empty();
+            }
+            return Optional.of(json.treeToValue(node, CaseSummary.class)).filter(state -> state.tenantId().equals(tenantId));
         } catch (DataAccessException | JsonProcessingException e) {
             log.warn("case state cache not read ({})", e.getClass().getSimpleName());
             return Optional.empty();

@@ -1,7 +1,6 @@
 package com.healthtourism.hub.webhooks;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,8 +53,10 @@ public class RawBodyFilter extends OncePerRequestFilter {
         byte[] body;
         try {
             body = BufferedBodyRequest.readAtMost(request.getInputStream(), maxBytes, bodyDeadline);
-        } catch (BufferedBodyRequest.TooSlow | SocketTimeoutException slow) {
-            // a sender that trickles its body (or stops) would hold a request thread: 408, and the connection closes
+        } catch (IOException notInTime) {
+            // past the body's deadline (TooSlow), or one read past Tomcat's read timeout, however Tomcat wraps that, or
+            // the sender gone: a sender that trickles its body (or stops) must not hold a request thread. 408, and
+            // the connection closes (writing it fails harmlessly when the sender is gone)
             problem(response, HttpStatus.REQUEST_TIMEOUT, "the body did not arrive in time");
             return;
         }
