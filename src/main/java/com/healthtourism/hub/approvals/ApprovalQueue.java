@@ -28,7 +28,9 @@ import com.healthtourism.hub.webhooks.StoredHeaders;
  * The dead-letter channel's one step ({@code routes/approvals/dead-letter.yaml}): parks the original message of an exchange
  * that failed for good as a pending approval item. The body is stored byte-exact and encrypted, with the headers a
  * replay needs (never credentials); the item and its {@code approval.required} event commit together. A message
- * that fails again (a failed replay, a redelivery) updates its item: higher attempt count, new error, pending again.
+ * that fails again (a failed replay, a redelivery) updates its item: higher attempt count, new error, pending again;
+ * except an item an operator denied: a denial is final, and the message failing again (a Kafka record consumed once
+ * more) is dropped again, its item left as the operator decided.
  *
  * <p>Whatever goes wrong here is thrown: the dead letter channel does not handle new exceptions, so the failing
  * route's consumer does not acknowledge the message and it is retried from where it was.
@@ -59,7 +61,11 @@ public class ApprovalQueue {
             SET attempts = approval_items.attempts + 1, last_failed_at = now(), status = 'pending',
                 error_type = EXCLUDED.error_type, error_message = EXCLUDED.error_message, endpoint = EXCLUDED.endpoint,
                 decided_by = NULL, decided_at = NULL, reason = NULL
+            WHERE approval_items.status <> 'denied'
             RETURNING id, attempts""";
+    private static final String DENIED = """
+            SELECT id FROM approval_items
+            WHERE tenant_id = ? AND route_id = ? AND origin_key = ? AND status = 'denied'""";
 
     private final TenantTransactions transactions;
     private final FieldCipher cipher;
@@ -78,7 +84,7 @@ public class ApprovalQueue {
         this.meters = meters;
     }
 
-    private record Parked(UUID id, int attempts) {
+    private record Parked(UUID id, int attempts, boolean denied) {
     }
 
     /** Parks the exchange's (original) message; sets {@link #PARKED_ITEM} and returns the item id. */
@@ -108,12 +114,18 @@ public class ApprovalQueue {
         var finalRouteId = routeId;
         var finalOriginKey = originKey;
         var parked = transactions.inTenant(tenant, db -> {
-            var row = db.sql(UPSERT)
+            var upserted = db.sql(UPSERT)
                     .params(id, tenant, finalRouteId, entryUri,
                             failedEndpoint == null ? null : URISupport.sanitizeUri(failedEndpoint), finalOriginKey,
                             cipher.encrypt(body, ApprovalItems.bodyContext(tenant, id)), headers,
                             summary.type(), summary.message())
-                    .query((rs, n) -> new Parked(rs.getObject("id", UUID.class), rs.getInt("attempts"))).single();
+                    .query((rs, n) -> new Parked(rs.getObject("id", UUID.class), rs.getInt("attempts"), false)).optional();
+            if (upserted.isEmpty()) {
+                // the item exists and was denied: nothing is reopened, nothing announced
+                var denied = db.sql(DENIED).params(tenant, finalRouteId, finalOriginKey).query(UUID.class).single();
+                return new Parked(denied, 0, true);
+            }
+            var row = upserted.get();
             // an item that failed before keeps its id and its body, encrypted under that id: the message is the same
             var data = json.createObjectNode()
                     .put("itemId", row.id().toString())
@@ -123,6 +135,15 @@ public class ApprovalQueue {
             events.raise(db, tenant, "approvals", "approval.required", row.id().toString(), data);
             return row;
         });
+        if (parked.denied()) {
+            Counter.builder("hub.approvals.denied.dropped")
+                    .description("messages that failed again after an operator denied their approval item, dropped again")
+                    .tag("route", routeId).register(meters).increment();
+            log.info("route {}: a message of tenant {} failed again after its approval item {} was denied; dropped again",
+                    routeId, tenant, parked.id());
+            exchange.setProperty(PARKED_ITEM, parked.id());
+            return parked.id();
+        }
         index.pending(tenant, parked.id());
         Counter.builder("hub.approvals.parked").description("messages parked in the approval queue")
                 .tag("route", routeId).register(meters).increment();
@@ -130,6 +151,15 @@ public class ApprovalQueue {
                 parked.id(), parked.attempts(), summary.message());
         exchange.setProperty(PARKED_ITEM, parked.id());
         return parked.id();
+    }
+
+    /**
+     * Whether an operator denied the approval item of this message of the route: a route that may receive a message
+     * again (a Kafka record consumed once more) asks before it acts on it, so a denial is honoured.
+     */
+    public boolean denied(UUID tenant, String routeId, String originKey) {
+        return transactions.inTenant(tenant, db -> db.sql(DENIED).params(tenant, routeId, originKey)
+                .query(UUID.class).optional().isPresent());
     }
 
     /**

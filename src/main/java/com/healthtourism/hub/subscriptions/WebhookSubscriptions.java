@@ -30,7 +30,10 @@ public class WebhookSubscriptions {
     public static final String ORIGIN_KEY = ApprovalQueue.ORIGIN_KEY;
     public static final String EVENT_ID = "hubEventId";
     public static final String EVENT_TYPE = "hubEventType";
-    public static final String ACTIVE = "hubSubscriptionActive";
+    /** Header {@link #prepare} sets: whether the delivery is to be attempted at all. */
+    public static final String DELIVER = "hubDeliver";
+    /** The route whose deliveries this bean prepares: its dead letters are the approval items of deliveries. */
+    static final String DELIVERY_ROUTE = "partner-webhook-delivery";
     public static final String TARGET_URL = "hubTargetUrl";
     /** Exchange property: the subscription's URL and secret as {@link #prepare} read them (never a header). */
     static final String TARGET = "partnerTarget";
@@ -38,14 +41,18 @@ public class WebhookSubscriptions {
     static final String SIGNED_EVENT_ID = "partnerEventId";
 
     private static final String UNROUTABLE = "hub.subscriptions.unroutable";
+    private static final String DENIED = "hub.subscriptions.denied-skipped";
 
     private final Subscriptions subscriptions;
     private final CloudEvents cloudEvents;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ApprovalQueue approvals;
 
-    public WebhookSubscriptions(Subscriptions subscriptions, CloudEvents cloudEvents, Clock clock, MeterRegistry meters) {
+    public WebhookSubscriptions(Subscriptions subscriptions, CloudEvents cloudEvents, Clock clock, MeterRegistry meters,
+                                ApprovalQueue approvals) {
         this.subscriptions = subscriptions;
+        this.approvals = approvals;
         this.cloudEvents = cloudEvents;
         this.clock = clock;
         this.meters = meters;
@@ -87,9 +94,10 @@ public class WebhookSubscriptions {
 
     /**
      * Reads the subscription's target afresh: sets the target URL (and keeps URL and secret for {@link #sign}), or
-     * only {@code hubSubscriptionActive=false} when the subscription or its tenant is gone or inactive. A granted
-     * replay for such a subscription fails instead ({@link SubscriptionInactive}): nothing can be delivered, and the
-     * item must not pass for replayed.
+     * only {@code hubDeliver=false} when the subscription or its tenant is gone or inactive, or when an operator
+     * denied this delivery's approval item (the fan-out's Kafka record consumed once more, after a rebalance, must
+     * not deliver what ops refused). A granted replay for an inactive subscription fails instead
+     * ({@link SubscriptionInactive}): nothing can be delivered, and the item must not pass for replayed.
      */
     public void prepare(Exchange exchange) {
         var in = exchange.getIn();
@@ -97,14 +105,22 @@ public class WebhookSubscriptions {
         var subscription = uuid(in.getHeader(SUBSCRIPTION, String.class));
         var target = tenant == null || subscription == null ? Optional.<Subscriptions.Target>empty()
                 : subscriptions.activeTarget(tenant, subscription);
+        var replay = exchange.getProperty(ApprovalQueue.REPLAY_OF) != null;
         if (target.isEmpty()) {
-            if (exchange.getProperty(ApprovalQueue.REPLAY_OF) != null) {
+            if (replay) {
                 throw new SubscriptionInactive(in.getHeader(SUBSCRIPTION, String.class));
             }
-            in.setHeader(ACTIVE, Boolean.FALSE);
+            in.setHeader(DELIVER, Boolean.FALSE);
             return;
         }
-        in.setHeader(ACTIVE, Boolean.TRUE);
+        var originKey = in.getHeader(ORIGIN_KEY, String.class);
+        if (!replay && originKey != null && approvals.denied(tenant, DELIVERY_ROUTE, originKey)) {
+            Counter.builder(DENIED).description("partner deliveries not attempted: ops denied their approval item")
+                    .register(meters).increment();
+            in.setHeader(DELIVER, Boolean.FALSE);
+            return;
+        }
+        in.setHeader(DELIVER, Boolean.TRUE);
         in.setHeader(TARGET_URL, target.get().url());
         in.setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.setProperty(TARGET, target.get());

@@ -141,6 +141,26 @@ class ApprovalQueueTest {
     }
 
     @Test
+    void aMessageFailingAgainAfterItsItemWasDeniedLeavesTheItemDenied() {
+        var tenant = tenant();
+        var id = park(tenant, "partner-webhook-delivery", "sub:evt_denied_again", PAYLOAD, http503());
+        assertThat(ops().post("/ops/api/approvals/" + id + "/deny", Map.of("reason", "order cancelled")).status())
+                .isEqualTo(200);
+        var dropped = meters.counter("hub.approvals.denied.dropped", "route", "partner-webhook-delivery");
+        var before = dropped.count();
+
+        var again = park(tenant, "partner-webhook-delivery", "sub:evt_denied_again", PAYLOAD, http503());
+
+        assertThat(again).isEqualTo(id);
+        var item = ops().get("/ops/api/approvals/" + id).body();
+        assertThat(item.get("status").asText()).as("a denial is final").isEqualTo("denied");
+        assertThat(item.get("reason").asText()).isEqualTo("order cancelled");
+        assertThat(item.get("attempts").asInt()).isEqualTo(1);
+        assertThat(ops().get("/ops/api/approvals?status=pending&tenant=" + tenant).body().get("items")).isEmpty();
+        assertThat(dropped.count()).isEqualTo(before + 1);
+    }
+
+    @Test
     void theSameIdempotencyKeyDecidesOnce() throws SQLException {
         var tenant = tenant();
         var id = park(tenant, "partner-webhook-delivery", "sub:evt_key", PAYLOAD, http503());

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.api.management.ManagedCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +56,10 @@ class PartnerDownApprovalTest {
     Environment environment;
     @Autowired
     CamelContext camel;
+    @Autowired
+    ProducerTemplate producer;
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeAll
     static void startPartner() {
@@ -126,12 +132,7 @@ class PartnerDownApprovalTest {
         var hub = new WebhookClient(port);
         var tenant = hub.tenantWithSources(Map.of());
         var path = "/hooks/gone/" + tenant;
-        partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
-        assertThat(hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/crm",
-                Map.of("url", partner.baseUrl() + path, "events", List.of("payment.*"))).status()).isEqualTo(201);
-        assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_gone_" + UUID.randomUUID(),
-                "payment_intent.succeeded")).status()).isEqualTo(202);
-        var item = await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == 1).get(0);
+        var item = parkedDelivery(hub, tenant, path);
         assertThat(hub.admin("DELETE", "/admin/tenants/" + tenant + "/subscriptions/crm", null).status()).isEqualTo(204);
         partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
 
@@ -143,6 +144,43 @@ class PartnerDownApprovalTest {
         assertThat(granted.body().get("errorMessage").asText()).endsWith("is no longer active");
         assertThat(partner.findAll(postRequestedFor(urlEqualTo(path)))).hasSize(ATTEMPTS_PER_DELIVERY);
         assertThat(deliveries(tenant)).as("not recorded as delivered").isZero();
+    }
+
+    @Test
+    void aDeniedDeliveryWhoseRecordIsConsumedAgainIsNotAttemptedAgainAndStaysDenied() throws Exception {
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of());
+        var path = "/hooks/denied/" + tenant;
+        var item = parkedDelivery(hub, tenant, path);
+        var itemId = item.get("id").asText();
+        var ops = new OpsClient(port, OpsClient.OPS);
+        assertThat(ops.post("/ops/api/approvals/" + itemId + "/deny", Map.of("reason", "refunded meanwhile")).status())
+                .isEqualTo(200);
+        var event = new OpsClient(port, OpsClient.ADMIN).get("/ops/api/approvals/" + itemId + "/payload").response().body();
+        partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        var skipped = meters.counter("hub.subscriptions.denied-skipped");
+        var before = skipped.count();
+
+        // the fan-out's record once more, as after a rebalance before its offset was committed
+        producer.sendBody("kafka:hub.payment", event);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> skipped.count() > before);
+        assertThat(partner.findAll(postRequestedFor(urlEqualTo(path)))).as("no attempt after the denial")
+                .hasSize(ATTEMPTS_PER_DELIVERY);
+        var after = ops.get("/ops/api/approvals/" + itemId).body();
+        assertThat(after.get("status").asText()).isEqualTo("denied");
+        assertThat(after.get("reason").asText()).isEqualTo("refunded meanwhile");
+        assertThat(deliveries(tenant)).isZero();
+    }
+
+    /** A subscription of the tenant on a partner path that answers 500, and a payment whose delivery got parked. */
+    private JsonNode parkedDelivery(WebhookClient hub, UUID tenant, String path) {
+        partner.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
+        assertThat(hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/crm",
+                Map.of("url", partner.baseUrl() + path, "events", List.of("payment.*"))).status()).isEqualTo(201);
+        assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_" + UUID.randomUUID(),
+                "payment_intent.succeeded")).status()).isEqualTo(202);
+        return await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == 1).get(0);
     }
 
     private List<JsonNode> pending(UUID tenant) {

@@ -149,7 +149,7 @@ class WebhookSubscriptionsTest {
         webhookSubscriptions.sign(exchange);
 
         var in = exchange.getIn();
-        assertThat(in.getHeader(WebhookSubscriptions.ACTIVE)).isEqualTo(Boolean.TRUE);
+        assertThat(in.getHeader(WebhookSubscriptions.DELIVER)).isEqualTo(Boolean.TRUE);
         assertThat(in.getHeader(WebhookSubscriptions.TARGET_URL)).isEqualTo("https://partner.example.com/crm");
         assertThat(in.getHeader("webhook-id")).isEqualTo("evt-p-1");
         assertThat(in.getHeader(Exchange.CONTENT_TYPE)).isEqualTo("application/json");
@@ -187,7 +187,7 @@ class WebhookSubscriptionsTest {
 
         webhookSubscriptions.prepare(exchange);
 
-        assertThat(exchange.getIn().getHeader(WebhookSubscriptions.ACTIVE)).isEqualTo(Boolean.FALSE);
+        assertThat(exchange.getIn().getHeader(WebhookSubscriptions.DELIVER)).isEqualTo(Boolean.FALSE);
         assertThat(exchange.getIn().getHeaders()).doesNotContainKeys(WebhookSubscriptions.TARGET_URL,
                 "webhook-signature", "webhook-timestamp", "webhook-id");
     }
@@ -205,7 +205,7 @@ class WebhookSubscriptionsTest {
 
         webhookSubscriptions.prepare(exchange);
 
-        assertThat(exchange.getIn().getHeader(WebhookSubscriptions.ACTIVE)).isEqualTo(Boolean.FALSE);
+        assertThat(exchange.getIn().getHeader(WebhookSubscriptions.DELIVER)).isEqualTo(Boolean.FALSE);
         assertThat(exchange.getIn().getHeaders()).doesNotContainKey("webhook-signature");
     }
 
