@@ -44,14 +44,18 @@ public class DurableInbox implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DurableInbox.class);
     private static final long STORE_TIMEOUT_SECONDS = 30;
 
-    private static final String INSERT = """
+    // package-private for GroupCommitOrderTest
+    static final String INSERT = """
             WITH incoming AS (
                 SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::timestamptz[])
                     WITH ORDINALITY AS m(id, source, event_type, partner_event_id, dedupe_key, headers, body, received_at, ord)
             ), inserted AS (
                 INSERT INTO inbound_messages (id, tenant_id, source, event_type, partner_event_id, dedupe_key, headers, body, received_at)
                 SELECT id, ?, source, event_type, partner_event_id, dedupe_key, headers::jsonb, body, received_at
-                FROM incoming ORDER BY ord
+                -- in key order, not arrival order: two groups holding the same events (a partner's retry in one, the
+                -- first delivery in the other) then take their keys in the same order, and never deadlock. Arrival
+                -- order within a group means nothing: its deliveries were all in flight at once.
+                FROM incoming ORDER BY source, dedupe_key, ord
                 ON CONFLICT (tenant_id, source, dedupe_key) DO NOTHING
                 RETURNING id, tenant_id
             ), queued AS (
