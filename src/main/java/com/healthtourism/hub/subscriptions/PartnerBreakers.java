@@ -102,6 +102,17 @@ public class PartnerBreakers {
                 failure == null ? new IllegalStateException("attempt failed") : failure);
     }
 
+    /**
+     * Drops a subscription's breaker, after an operator changed or deactivated the subscription: a changed one starts
+     * closed, and a deactivated one no longer shows. Only this instance's: another instance's open breaker lets a
+     * trial call through when its open time is over, as it would anyway.
+     */
+    public void forget(UUID subscription) {
+        breakers.remove(subscription.toString()).ifPresent(gone ->
+                log.info("partner webhooks of subscription {}: circuit breaker dropped ({}), the subscription changed",
+                        subscription, gone.getState()));
+    }
+
     /** What ops see of a subscription's breaker; {@code failureRate} is -1 until the breaker has its minimum of calls. */
     public record View(String tenant, String subscription, CircuitBreaker.State state, float failureRate,
                        int bufferedCalls, int failedCalls, long notAttempted) {

@@ -50,10 +50,12 @@ public class SubscriptionsController {
     private final TenantRepository tenants;
     private final TenantTransactions transactions;
     private final AuditTrail audit;
+    private final PartnerBreakers breakers;
 
     public SubscriptionsController(Subscriptions subscriptions, TenantRepository tenants,
-                                   TenantTransactions transactions, AuditTrail audit) {
+                                   TenantTransactions transactions, AuditTrail audit, PartnerBreakers breakers) {
         this.subscriptions = subscriptions;
+        this.breakers = breakers;
         this.tenants = tenants;
         this.transactions = transactions;
         this.audit = audit;
@@ -82,6 +84,8 @@ public class SubscriptionsController {
         } catch (DuplicateKeyException concurrentCreate) {
             throw new Conflict("name", "the subscription was created by a concurrent request; retry");
         }
+        // an operator's change (a fixed URL, typically) gives the partner a fresh start: no breaker left open
+        breakers.forget(saved.subscription().id());
         var answer = ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK);
         if (saved.generatedSecret() != null) {
             // The only answer that carries a secret: no cache, and no X-Idempotency-Key replay, may keep it.
@@ -107,13 +111,14 @@ public class SubscriptionsController {
     public ResponseEntity<Void> delete(@PathVariable UUID tenantId, @PathVariable String name,
                                        HttpServletRequest request, Authentication operator) {
         checkName(name);
-        transactions.inTenant(tenantId, db -> {
+        var deactivated = transactions.inTenant(tenantId, db -> {
             var row = subscriptions.deactivate(db, tenantId, name)
                     .orElseThrow(() -> new NotFound("subscription", tenantId + "/" + name));
             audit.record(db, AuditEntry.from(request, operator, tenantId, "subscription.deactivated", RESOURCE,
                     row.id(), true, auditMetadata(row, false)));
             return row;
         });
+        breakers.forget(deactivated.id());
         return ResponseEntity.noContent().build();
     }
 

@@ -125,6 +125,37 @@ class PartnerBreakerTest {
         assertThat(pending(tenant)).as("the rest still wait for a decision; nothing new was parked").hasSize(EVENTS - 1);
     }
 
+    @Test
+    void anOperatorsChangeToTheSubscriptionGivesThePartnerAFreshBreakerAndADeactivationDropsIt() {
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of());
+        var wrongPath = "/wrong/" + tenant;
+        var fixedPath = "/fixed/" + tenant;
+        partners.stubFor(post(urlEqualTo(wrongPath)).willReturn(aResponse().withStatus(503)));
+        partners.stubFor(post(urlEqualTo(fixedPath)).willReturn(aResponse().withStatus(204)));
+        subscribe(hub, tenant, "crm", wrongPath);
+        var crm = subscriptionId(tenant, "crm").toString();
+        for (int i = 0; i < 2; i++) {
+            assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_fix_" + UUID.randomUUID(),
+                    "payment_intent.succeeded")).status()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant).size() == 2);
+        assertThat(breakers.state(crm)).isEqualTo(CircuitBreaker.State.OPEN);
+
+        var fixed = hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/crm",
+                Map.of("url", partners.baseUrl() + fixedPath, "events", List.of("payment.*")));
+        assertThat(fixed.status()).isEqualTo(200);
+        assertThat(breakers.state(crm)).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_fix_" + UUID.randomUUID(),
+                "payment_intent.succeeded")).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> partners.findAll(postRequestedFor(urlEqualTo(fixedPath))).size() == 1);
+        assertThat(pending(tenant)).as("delivered at once, not parked by the old URL's open breaker").hasSize(2);
+
+        assertThat(hub.admin("DELETE", "/admin/tenants/" + tenant + "/subscriptions/crm", null).status()).isEqualTo(204);
+        assertThat(new OpsClient(port, OpsClient.OPS).get("/ops/api/partner-breakers?tenant=" + tenant).body()
+                .get("breakers")).as("a deactivated subscription's breaker is gone").isEmpty();
+    }
+
     private void subscribe(WebhookClient hub, UUID tenant, String name, String path) {
         var answer = hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/" + name,
                 Map.of("url", partners.baseUrl() + path, "events", List.of("payment.*")));
