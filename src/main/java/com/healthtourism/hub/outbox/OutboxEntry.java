@@ -12,7 +12,8 @@ import com.healthtourism.hub.events.OutgoingEvent;
  * {@code attempts} counts the claims of this outbox row, this one included.
  */
 public record OutboxEntry(long outboxId, UUID tenantId, UUID messageId, String source, String eventType,
-                          OffsetDateTime receivedAt, int attempts, byte[] encryptedBody, OutgoingEvent ready) {
+                          OffsetDateTime receivedAt, int attempts, byte[] encryptedBody, String contentType,
+                          OutgoingEvent ready) {
 
     public EventOrigin origin() {
         return new EventOrigin(tenantId, messageId, source, receivedAt);

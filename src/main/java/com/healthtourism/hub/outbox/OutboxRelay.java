@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Body;
@@ -30,6 +33,8 @@ import com.healthtourism.hub.events.OutgoingEvent;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 import com.healthtourism.hub.webhooks.InboundMessageSearch;
 import com.healthtourism.hub.webhooks.InboundMessages;
+import com.healthtourism.hub.webhooks.Payloads;
+import com.healthtourism.hub.webhooks.WebhookRejected;
 
 /**
  * The outbox relay's database side, called from the {@code routes/outbox-*.yaml} routes as {@code outboxRelay}: claims
@@ -60,6 +65,7 @@ public class OutboxRelay {
                 RETURNING o.id, o.message_id, o.attempts, o.event_topic, o.event_key, o.event_id, o.event_type, o.event_json
             )
             SELECT c.id AS outbox_id, c.message_id, c.attempts, m.source, m.event_type, m.received_at, m.body,
+                   m.headers ->> 'content-type' AS content_type,
                    c.event_topic, c.event_key, c.event_id, c.event_type AS ready_type, c.event_json
             FROM claimed c LEFT JOIN inbound_messages m ON m.tenant_id = ? AND m.id = c.message_id
             ORDER BY c.id""";
@@ -76,10 +82,15 @@ public class OutboxRelay {
     private final InboundMessageSearch messages;
     private final EventMappings mappings;
     private final CloudEvents cloudEvents;
+    private final Payloads payloads;
+    private final ObjectMapper json;
 
     public OutboxRelay(TenantTransactions transactions, FieldCipher cipher, OutboxProperties properties, MeterRegistry meters,
-                       InboundMessageSearch messages, EventMappings mappings, CloudEvents cloudEvents) {
+                       InboundMessageSearch messages, EventMappings mappings, CloudEvents cloudEvents, Payloads payloads,
+                       ObjectMapper json) {
         this.transactions = transactions;
+        this.payloads = payloads;
+        this.json = json;
         this.mappings = mappings;
         this.cloudEvents = cloudEvents;
         this.messages = messages;
@@ -118,7 +129,7 @@ public class OutboxRelay {
                     .query((rs, n) -> new OutboxEntry(rs.getLong("outbox_id"), tenant, rs.getObject("message_id", UUID.class),
                             rs.getString("source"), rs.getString("event_type"),
                             rs.getObject("received_at", OffsetDateTime.class), rs.getInt("attempts"), rs.getBytes("body"),
-                            readyEvent(rs)))
+                            rs.getString("content_type"), readyEvent(rs)))
                     .list();
         });
     }
@@ -153,10 +164,23 @@ public class OutboxRelay {
         return cloudEvents.build(entry.origin(), mappingOutput);
     }
 
-    /** The message's raw body as the partner sent it. */
-    public String body(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
+    /**
+     * The message's body as its mapping reads it: the JSON the partner sent, or a form body's fields as a JSON object
+     * (read as the intake read them). A form that no longer parses fails the mapping like JSON that does not.
+     */
+    public String body(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) throws JsonProcessingException {
         var context = InboundMessages.bodyContext(entry.tenantId(), entry.messageId());
-        return new String(cipher.decrypt(entry.encryptedBody(), context), StandardCharsets.UTF_8);
+        var raw = cipher.decrypt(entry.encryptedBody(), context);
+        if (Payloads.isForm(entry.contentType())) {
+            try {
+                return json.writeValueAsString(payloads.read(entry.contentType(), raw));
+            } catch (WebhookRejected malformed) {
+                throw new JsonParseException(null, "the stored form body does not parse");
+            }
+        }
+        // a UTF-8 byte order mark, which the intake's JSON parser skips, is no part of the JSON
+        var bom = raw.length >= 3 && raw[0] == (byte) 0xEF && raw[1] == (byte) 0xBB && raw[2] == (byte) 0xBF ? 3 : 0;
+        return new String(raw, bom, raw.length - bom, StandardCharsets.UTF_8);
     }
 
     /**

@@ -25,8 +25,11 @@ public class WebhookDeliveries {
 
     public Delivery open(Exchange exchange) {
         var request = exchange.getIn(HttpMessage.class).getRequest();
-        var tenant = parseTenant(exchange.getIn().getHeader("tenantId", String.class));
-        var source = exchange.getIn().getHeader("source", String.class);
+        // /webhooks/{tenantId}/{source}, read from the request itself: Camel maps neither headers, query nor body
+        // into the message here (webhook-intake.yaml), so nothing a partner sends can pose as the path
+        var path = request.getPathInfo() == null ? new String[0] : request.getPathInfo().split("/", -1);
+        var tenant = path.length == 3 ? parseTenant(path[1]) : null;
+        var source = path.length == 3 && !path[2].isEmpty() ? path[2] : null;
         var rawBody = (byte[]) request.getAttribute(RawBodyFilter.RAW_BODY);
         var delivery = new Delivery(tenant, source, request.getRemoteAddr(), headers(request),
                 rawBody == null ? new byte[0] : rawBody, clock.instant());

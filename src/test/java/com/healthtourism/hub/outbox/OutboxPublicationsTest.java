@@ -78,7 +78,7 @@ class OutboxPublicationsTest {
     private Exchange row(long row, String outcome) {
         var exchange = new DefaultExchange(camel);
         exchange.setProperty(OutboxPublications.ENTRY, new OutboxEntry(row, tenant, UUID.randomUUID(), "stripe",
-                "payment_intent.succeeded", OffsetDateTime.now(), 1, new byte[0], null));
+                "payment_intent.succeeded", OffsetDateTime.now(), 1, new byte[0], "application/json", null));
         exchange.setProperty(OutboxPublications.OUTCOME, outcome);
         return exchange;
     }

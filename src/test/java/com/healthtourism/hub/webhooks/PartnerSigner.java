@@ -27,6 +27,11 @@ public final class PartnerSigner {
 
     /** X-Hub-Signature-256 header value. */
     public static String hubSignature(String secret, String body) {
+        return hubSignature(secret, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** X-Hub-Signature-256 header value of a body in any encoding. */
+    public static String hubSignature(String secret, byte[] body) {
         return "sha256=" + HexFormat.of().formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), body));
     }
 
@@ -36,10 +41,14 @@ public final class PartnerSigner {
     }
 
     private static byte[] hmac(byte[] key, String content) {
+        return hmac(key, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] hmac(byte[] key, byte[] content) {
         try {
             var mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(content);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
