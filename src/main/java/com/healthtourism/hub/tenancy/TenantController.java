@@ -54,6 +54,7 @@ public class TenantController {
     @PostMapping
     public ResponseEntity<Tenant> create(@Valid @RequestBody NewTenant request, HttpServletRequest http,
                                          Authentication operator) {
+        TenantSettings.check(request.settings());
         // One transaction: the tenant row and its audit row commit together.
         var tenant = transactions.withoutTenant(db -> {
             var created = tenants.create(request);
@@ -82,6 +83,7 @@ public class TenantController {
     @PatchMapping("/{id}")
     public Tenant update(@PathVariable UUID id, @Valid @RequestBody TenantPatch patch, HttpServletRequest http,
                          Authentication operator) {
+        TenantSettings.check(patch.settings());
         return audited(AuditEntry.from(http, operator, id, "tenant.update", "tenant", id, true,
                 Map.of("fields", changedFields(patch))), patch);
     }

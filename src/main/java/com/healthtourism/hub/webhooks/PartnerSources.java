@@ -35,7 +35,10 @@ public class PartnerSources {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final String COLUMNS = "s.tenant_id, s.source, s.scheme, s.secrets, s.secret_fingerprints, "
             + "s.enabled AND t.active AS enabled, s.tolerance_seconds, s.created_at, s.updated_at, "
-            + "(t.settings ->> 'webhookRateLimitPerMinute')::int AS rate_per_minute, s.api_credentials_fingerprint, s.api_base_url";
+            // a value the hub cannot use (stored before TenantSettings checked it) is no limit of its own: the default
+            + "CASE WHEN t.settings ->> 'webhookRateLimitPerMinute' ~ '^[1-9][0-9]{0,9}$' "
+            + "THEN LEAST((t.settings ->> 'webhookRateLimitPerMinute')::bigint, 2147483647)::int END AS rate_per_minute, "
+            + "s.api_credentials_fingerprint, s.api_base_url";
 
     private final TenantTransactions transactions;
     private final FieldCipher cipher;

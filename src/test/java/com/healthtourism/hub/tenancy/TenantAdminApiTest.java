@@ -115,6 +115,26 @@ class TenantAdminApiTest {
     }
 
     @Test
+    void aRateLimitTheHubCannotUseIsA400AndLeavesTheSettingsAsTheyWere() {
+        for (var bad : List.of("100.0", "\"100\"", "0", "-5", "1e10", "3000000000", "null")) {
+            var created = post(admin(), "/admin/tenants", "{\"name\":\"X\",\"domain\":\"" + domain()
+                    + "\",\"settings\":{\"webhookRateLimitPerMinute\":" + bad + "}}");
+            assertProblem(created, HttpStatus.BAD_REQUEST);
+            assertThat(created.getBody()).as(bad).containsEntry("field", "settings.webhookRateLimitPerMinute");
+        }
+        var tenant = post(admin(), "/admin/tenants", "{\"name\":\"X\",\"domain\":\"" + domain()
+                + "\",\"settings\":{\"webhookRateLimitPerMinute\":120,\"crm\":\"own\"}}");
+        assertThat(tenant.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        var id = tenant.getBody().get("id");
+
+        var patched = patch("/admin/tenants/" + id, "{\"settings\":{\"webhookRateLimitPerMinute\":100.5}}");
+
+        assertProblem(patched, HttpStatus.BAD_REQUEST);
+        assertThat(admin().getForEntity("/admin/tenants/" + id, Map.class).getBody().get("settings"))
+                .isEqualTo(Map.of("webhookRateLimitPerMinute", 120, "crm", "own"));
+    }
+
+    @Test
     void duplicateDomainIsA409() {
         var domain = domain();
         assertThat(post(admin(), "/admin/tenants", "{\"name\":\"A\",\"domain\":\"" + domain + "\"}").getStatusCode())

@@ -330,6 +330,19 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void aRateLimitSettingStoredUnusableIsNoStorageFailure() throws SQLException {
+        // written before the admin API checked it: 503 "nothing was stored" would have partners retry for days
+        try (var db = OwnerDatabase.connect(environment);
+             var update = db.prepareStatement("UPDATE tenants SET settings = '{\"webhookRateLimitPerMinute\": 100.5}' WHERE id = ?")) {
+            update.setObject(1, tenant);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        assertThat(partner.stripe(tenant, WebhookClient.stripeEvent(eventId(), "payment_intent.succeeded")).status())
+                .as("the default limit applies").isEqualTo(202);
+    }
+
+    @Test
     void concurrentDeliveriesAreCountedOneByOneAgainstTheLimit() throws Exception {
         var limited = partner.tenantWithSources(Map.of("webhookRateLimitPerMinute", 10));
         var pool = Executors.newFixedThreadPool(30);
