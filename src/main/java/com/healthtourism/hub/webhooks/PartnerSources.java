@@ -18,6 +18,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.crypto.SecretFingerprint;
@@ -114,11 +116,29 @@ public class PartnerSources {
                             SecretFingerprint.of(api.clientSecret()), api.baseUrl(), tenantId, source)
                     .update();
         }
-        active.invalidate(cacheKey(tenantId, source));
-        credentials.invalidate(cacheKey(tenantId, source));
+        forgetOnCommit(cacheKey(tenantId, source));
         return new Saved(db.sql("SELECT " + COLUMNS + " FROM partner_sources s JOIN tenants t ON t.id = s.tenant_id"
                         + " WHERE s.tenant_id = ? AND s.source = ?")
                 .params(tenantId, source).query(this::map).single(), saved);
+    }
+
+    /**
+     * Forgets the cached source now and again once the caller's transaction committed: a delivery that read the
+     * source while the change was uncommitted would otherwise keep the old one (a removed secret, a disabled source)
+     * until the cache expires.
+     */
+    private void forgetOnCommit(String key) {
+        active.invalidate(key);
+        credentials.invalidate(key);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    active.invalidate(key);
+                    credentials.invalidate(key);
+                }
+            });
+        }
     }
 
     /** A deactivated tenant, or changed rate limits, must not wait for the cache to expire. */

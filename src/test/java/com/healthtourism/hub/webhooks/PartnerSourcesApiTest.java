@@ -3,9 +3,11 @@ package com.healthtourism.hub.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -15,6 +17,7 @@ import org.springframework.core.env.Environment;
 import com.healthtourism.hub.crypto.SecretFingerprint;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.OwnerDatabase;
+import com.healthtourism.hub.tenancy.TenantTransactions;
 
 @HubTest
 class PartnerSourcesApiTest {
@@ -23,6 +26,25 @@ class PartnerSourcesApiTest {
     int port;
     @Autowired
     Environment environment;
+    @Autowired
+    PartnerSources sources;
+    @Autowired
+    TenantTransactions transactions;
+
+    @Test
+    void aSourceReadWhileAChangeIsUncommittedIsForgottenOnceTheChangeCommits() {
+        var tenant = new WebhookClient(port).tenantWithSources(Map.of());
+        transactions.inTenant(tenant, db -> {
+            sources.save(db, tenant, "stripe", "stripe", List.of("whsec_rotated"), false, Duration.ofMinutes(5), null);
+            // a delivery meanwhile, on another connection, still sees the enabled source, and caches it
+            var meanwhile = CompletableFuture.supplyAsync(() -> sources.findActive(tenant, "stripe")).join();
+            assertThat(meanwhile).isPresent();
+            return null;
+        });
+
+        assertThat(sources.findActive(tenant, "stripe")).as("disabled from the commit on, not after the cache's TTL")
+                .isEmpty();
+    }
 
     @Test
     void aSourceShowsItsSchemeAndFingerprintsButNeverItsSecrets() throws SQLException {
