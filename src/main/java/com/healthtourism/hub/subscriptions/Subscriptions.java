@@ -14,11 +14,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.crypto.SecretFingerprint;
+import com.healthtourism.hub.tenancy.CacheEviction;
 import com.healthtourism.hub.tenancy.TenantChanged;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 import com.healthtourism.hub.webhooks.WebhookProperties;
@@ -130,15 +129,7 @@ public class Subscriptions {
      * in between keeps the old list until it expires.
      */
     private void forgetOnCommit(UUID tenantId) {
-        activeByTenant.invalidate(tenantId);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    activeByTenant.invalidate(tenantId);
-                }
-            });
-        }
+        CacheEviction.nowAndAfterCompletion(() -> activeByTenant.invalidate(tenantId));
     }
 
     private Optional<List<Subscription>> readActiveOfTenant(UUID tenantId) {

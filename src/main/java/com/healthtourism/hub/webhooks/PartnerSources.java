@@ -18,11 +18,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.crypto.SecretFingerprint;
+import com.healthtourism.hub.tenancy.CacheEviction;
 import com.healthtourism.hub.tenancy.TenantChanged;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 
@@ -122,23 +121,12 @@ public class PartnerSources {
                 .params(tenantId, source).query(this::map).single(), saved);
     }
 
-    /**
-     * Forgets the cached source now and again once the caller's transaction committed: a delivery that read the
-     * source while the change was uncommitted would otherwise keep the old one (a removed secret, a disabled source)
-     * until the cache expires.
-     */
+    /** Forgets the cached source now and again once the change committed ({@link CacheEviction}). */
     private void forgetOnCommit(String key) {
-        active.invalidate(key);
-        credentials.invalidate(key);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    active.invalidate(key);
-                    credentials.invalidate(key);
-                }
-            });
-        }
+        CacheEviction.nowAndAfterCompletion(() -> {
+            active.invalidate(key);
+            credentials.invalidate(key);
+        });
     }
 
     /** A deactivated tenant, or changed rate limits, must not wait for the cache to expire. */
