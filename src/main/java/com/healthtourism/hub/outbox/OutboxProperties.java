@@ -9,10 +9,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code maxTenants} tenants and holds them for {@code lease}; a failed publish holds a tenant's rows back for
  * {@code backoffInitial}, doubling per attempt up to {@code backoffMax}. Every {@code vacuum.period} the hub vacuums
  * the outbox past {@code vacuum.threshold} dead rows, or analyses it past that many changed ({@link OutboxVacuum}).
+ * An event longer than {@code maxEventBytes} (UTF-8) is not sent: Kafka would refuse it for good, and retrying it
+ * would hold back its tenant's later events for ever; it is parked like a failed mapping.
  */
 @ConfigurationProperties("hub.outbox")
 public record OutboxProperties(int batchSize, int maxTenants, Duration lease, Duration backoffInitial, Duration backoffMax,
-                               Vacuum vacuum) {
+                               int maxEventBytes, Vacuum vacuum) {
 
     /** When the hub vacuums or analyses the outbox itself. */
     public record Vacuum(Duration period, long threshold) {

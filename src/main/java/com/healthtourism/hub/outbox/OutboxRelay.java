@@ -29,6 +29,7 @@ import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.events.CloudEvents;
 import com.healthtourism.hub.events.EventMappings;
+import com.healthtourism.hub.events.MappingFailure;
 import com.healthtourism.hub.events.OutgoingEvent;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 import com.healthtourism.hub.webhooks.InboundMessageSearch;
@@ -151,7 +152,7 @@ public class OutboxRelay {
 
     /** The complete event of a row the hub raised itself. */
     public OutgoingEvent ready(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
-        return entry.ready();
+        return fitsKafka(entry.ready());
     }
 
     /** The resource URI of the row's mapping file ({@link EventMappings}), or null when its event type has none. */
@@ -161,7 +162,22 @@ public class OutboxRelay {
 
     /** The hub's CloudEvent from the mapping's output for the row's message. */
     public OutgoingEvent event(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, @Body String mappingOutput) {
-        return cloudEvents.build(entry.origin(), mappingOutput);
+        return fitsKafka(cloudEvents.build(entry.origin(), mappingOutput));
+    }
+
+    /**
+     * The event, if Kafka can take it: a longer one would fail its tenant's batch for good, again on every retry,
+     * and hold back every later event of the tenant (MappingFailure: it is parked for ops instead).
+     */
+    OutgoingEvent fitsKafka(OutgoingEvent event) {
+        var json = event.json();
+        // at most 3 bytes per UTF-16 unit: counted exactly only when it might be too long
+        if ((long) json.length() * 3 > properties.maxEventBytes()
+                && json.getBytes(StandardCharsets.UTF_8).length > properties.maxEventBytes()) {
+            throw new MappingFailure("the event is longer than Kafka takes (hub.outbox.max-event-bytes "
+                    + properties.maxEventBytes() + ")");
+        }
+        return event;
     }
 
     /**

@@ -164,6 +164,33 @@ class OutboxRelayTest {
         });
     }
 
+    @Test
+    void anEventTooLongForKafkaIsParkedAndDoesNotHoldBackTheTenantsLaterEvents() throws Exception {
+        var tenant = createTenant(http);
+        camel.getRouteController().suspendRoute("outbox-relay");
+        UUID tooLong;
+        UUID later;
+        try {
+            // the mapping copies metadata.case_id into the event: 120 kB of it, past max-event-bytes (100 kB here)
+            tooLong = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
+                    "{\"id\":\"evt_5\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"pi_5\","
+                            + "\"metadata\":{\"case_id\":\"" + "c".repeat(120_000) + "\"}}}}");
+            later = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
+                    sample("stripe/payment_intent.succeeded"));
+        } finally {
+            camel.getRouteController().resumeRoute("outbox-relay");
+        }
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(message(transactions, tenant, tooLong)).containsEntry("status", "failed").containsEntry("queued", 0L)
+                    .containsEntry("error", "the event is longer than Kafka takes (hub.outbox.max-event-bytes 100000)");
+            assertThat(message(transactions, tenant, later)).containsEntry("status", "published");
+        });
+        var items = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?tenant=" + tenant).body().get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("routeId").asText()).isEqualTo("outbox-map");
+    }
+
     private UUID storedIdOf(UUID tenant) {
         return transactions.inTenant(tenant, db -> db.sql("SELECT id FROM inbound_messages").query(UUID.class).single());
     }
