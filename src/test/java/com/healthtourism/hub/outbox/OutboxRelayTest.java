@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -144,18 +146,11 @@ class OutboxRelayTest {
     @Test
     void aFailedMappingDoesNotHoldBackTheMessagesClaimedWithIt() throws Exception {
         var tenant = createTenant(http);
-        // both rows in one claim of the tenant: the relay waits while they are stored
-        camel.getRouteController().suspendRoute("outbox-relay");
-        UUID broken;
-        UUID good;
-        try {
-            broken = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
-                    "{\"id\":\"evt_4\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{}}}");
-            good = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
-                    sample("stripe/payment_intent.succeeded"));
-        } finally {
-            camel.getRouteController().resumeRoute("outbox-relay");
-        }
+        var both = storedInOneClaim(tenant,
+                "{\"id\":\"evt_4\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{}}}",
+                sample("stripe/payment_intent.succeeded"));
+        var broken = both.get(0);
+        var good = both.get(1);
 
         // within the deadline, long before the claim's lease (120 s) would hand the good row to another claim
         await().atMost(DEADLINE).untilAsserted(() -> {
@@ -167,19 +162,13 @@ class OutboxRelayTest {
     @Test
     void anEventTooLongForKafkaIsParkedAndDoesNotHoldBackTheTenantsLaterEvents() throws Exception {
         var tenant = createTenant(http);
-        camel.getRouteController().suspendRoute("outbox-relay");
-        UUID tooLong;
-        UUID later;
-        try {
-            // the mapping copies metadata.case_id into the event: 120 kB of it, past max-event-bytes (100 kB here)
-            tooLong = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
-                    "{\"id\":\"evt_5\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"pi_5\","
-                            + "\"metadata\":{\"case_id\":\"" + "c".repeat(120_000) + "\"}}}}");
-            later = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
-                    sample("stripe/payment_intent.succeeded"));
-        } finally {
-            camel.getRouteController().resumeRoute("outbox-relay");
-        }
+        // the mapping copies metadata.case_id into the event: 120 kB of it, past max-event-bytes (100 kB here)
+        var both = storedInOneClaim(tenant,
+                "{\"id\":\"evt_5\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"id\":\"pi_5\","
+                        + "\"metadata\":{\"case_id\":\"" + "c".repeat(120_000) + "\"}}}}",
+                sample("stripe/payment_intent.succeeded"));
+        var tooLong = both.get(0);
+        var later = both.get(1);
 
         await().atMost(DEADLINE).untilAsserted(() -> {
             assertThat(message(transactions, tenant, tooLong)).containsEntry("status", "failed").containsEntry("queued", 0L)
@@ -189,6 +178,20 @@ class OutboxRelayTest {
         var items = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?tenant=" + tenant).body().get("items");
         assertThat(items).hasSize(1);
         assertThat(items.get(0).get("routeId").asText()).isEqualTo("outbox-map");
+    }
+
+    /** Stripe payment_intent.succeeded messages stored while the relay waits, so that one claim takes them all. */
+    private List<UUID> storedInOneClaim(UUID tenant, String... bodies) throws Exception {
+        camel.getRouteController().suspendRoute("outbox-relay");
+        try {
+            var ids = new ArrayList<UUID>();
+            for (var body : bodies) {
+                ids.add(storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded", body));
+            }
+            return ids;
+        } finally {
+            camel.getRouteController().resumeRoute("outbox-relay");
+        }
     }
 
     private UUID storedIdOf(UUID tenant) {
