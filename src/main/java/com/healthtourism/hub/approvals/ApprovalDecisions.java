@@ -39,6 +39,8 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
 public class ApprovalDecisions {
 
     static final int STALE_GRANT_MINUTES = 10;
+    /** The longest reason an operator may give (characters). */
+    static final int MAX_REASON = 2000;
     private static final Duration STALE_GRANT = Duration.ofMinutes(STALE_GRANT_MINUTES);
 
     private static final String RESOURCE = "approval_item";
@@ -74,6 +76,7 @@ public class ApprovalDecisions {
     }
 
     public ApprovalView grant(UUID id, Operator operator, String reason) {
+        checkReason(reason);
         var item = tenantOf(id);
         var stored = transactions.inTenant(item.tenantId(), db -> {
             decide(db, item, "granted", operator, reason);
@@ -97,6 +100,7 @@ public class ApprovalDecisions {
 
     /** Grants the pending items matching the filter, oldest first, at most {@code cap} in one call. */
     public BulkResult grantAll(ApprovalFilter filter, Operator operator, String reason, int cap) {
+        checkReason(reason);
         return bulk(filter, cap, item -> grant(item.id(), operator, reason));
     }
 
@@ -183,6 +187,23 @@ public class ApprovalDecisions {
     private static void requireReason(String reason) {
         if (reason == null || reason.isBlank()) {
             throw new BadRequest("reason", "reason: a denial needs a reason");
+        }
+        checkReason(reason);
+    }
+
+    /**
+     * A reason is a note for people: it goes into the item, the audit row and the approval.* event. A longer one, or
+     * one with a NUL (which PostgreSQL cannot store), is the operator's 400, not an event too long to publish.
+     */
+    private static void checkReason(String reason) {
+        if (reason == null) {
+            return;
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new BadRequest("reason", "reason: at most " + MAX_REASON + " characters");
+        }
+        if (reason.indexOf('\0') >= 0) {
+            throw new BadRequest("reason", "reason: must not contain NUL characters");
         }
     }
 

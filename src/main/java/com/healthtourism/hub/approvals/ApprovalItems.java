@@ -160,12 +160,16 @@ public class ApprovalItems {
                 add("status = CAST(? AS approval_status)", filter.status());
             }
             if (filter.errorType() != null) {
-                // a full class name, or its simple name
-                add("(error_type = ? OR error_type LIKE ?)", filter.errorType(), "%." + filter.errorType());
+                // a full class name, or its simple name (whose characters are literal, not LIKE's wildcards)
+                add("(error_type = ? OR error_type LIKE ? ESCAPE '\\')", filter.errorType(), "%." + likeLiteral(filter.errorType()));
             }
             if (filter.olderThanMinutes() != null) {
                 add("last_failed_at <= now() - make_interval(mins => ?)", filter.olderThanMinutes());
             }
+        }
+
+        private static String likeLiteral(String value) {
+            return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
         }
 
         void add(String condition, Object... values) {

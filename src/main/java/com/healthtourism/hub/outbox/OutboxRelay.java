@@ -204,6 +204,10 @@ public class OutboxRelay {
      * (the failure itself may be that), the stored ciphertext as it is, so the message still leaves the outbox.
      */
     public byte[] original(OutboxEntry entry) {
+        if (entry.ready() != null) {
+            // an event the hub raised itself has no partner message: the event is what waits
+            return entry.ready().json().getBytes(StandardCharsets.UTF_8);
+        }
         try {
             return cipher.decrypt(entry.encryptedBody(), InboundMessages.bodyContext(entry.tenantId(), entry.messageId()));
         } catch (CipherFailure undecryptable) {

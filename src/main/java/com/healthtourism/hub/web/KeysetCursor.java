@@ -15,6 +15,9 @@ import com.healthtourism.hub.problems.BadRequest;
  */
 public record KeysetCursor(OffsetDateTime time, UUID id) {
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     public String encode() {
         var text = time.toInstant() + "," + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
@@ -25,8 +28,12 @@ public record KeysetCursor(OffsetDateTime time, UUID id) {
         try {
             var text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             var comma = text.indexOf(',');
-            return new KeysetCursor(Instant.parse(text.substring(0, comma)).atOffset(ZoneOffset.UTC),
-                    UUID.fromString(text.substring(comma + 1)));
+            var time = Instant.parse(text.substring(0, comma));
+            // a time no row can have, and PostgreSQL cannot even compare (timestamps end in the year 294276)
+            if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return new KeysetCursor(time.atOffset(ZoneOffset.UTC), UUID.fromString(text.substring(comma + 1)));
         } catch (RuntimeException e) {
             throw new BadRequest(field, field + ": is not a cursor this API returned");
         }

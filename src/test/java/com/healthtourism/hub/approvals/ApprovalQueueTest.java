@@ -161,6 +161,31 @@ class ApprovalQueueTest {
     }
 
     @Test
+    void badInputToTheOpsApiIsA400NeverA500AndAWildcardIsNoFilter() {
+        var tenant = tenant();
+        var id = park(tenant, "partner-webhook-delivery", "sub:evt_bad_input", PAYLOAD, http503());
+
+        assertThat(ops().get("/ops/api/approvals?route=%00").status()).isEqualTo(400);
+        assertThat(ops().get("/ops/api/approvals?errorType=a%00b").status()).isEqualTo(400);
+        var farFuture = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("+300000-01-01T00:00:00Z," + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        var cursor = ops().get("/ops/api/approvals?after=" + farFuture);
+        assertThat(cursor.status()).isEqualTo(400);
+        assertThat(cursor.contentType()).contains("application/problem+json");
+        var longReason = ops().post("/ops/api/approvals/" + id + "/deny",
+                Map.of("reason", "x".repeat(ApprovalDecisions.MAX_REASON + 1)));
+        assertThat(longReason.status()).as("an approval.denied event too long to publish").isEqualTo(400);
+        var nulReason = ops().post("/ops/api/approvals/" + id + "/grant", Map.of("reason", "a\u0000b"));
+        assertThat(nulReason.status()).isEqualTo(400);
+
+        var wildcard = ops().post("/ops/api/approvals/deny",
+                Map.of("tenant", tenant.toString(), "errorType", "%", "reason", "everything?"));
+        assertThat(wildcard.status()).isEqualTo(200);
+        assertThat(wildcard.body().get("count").asInt()).as("'%' is a literal, matching no error type").isZero();
+        assertThat(ops().get("/ops/api/approvals/" + id).body().get("status").asText()).isEqualTo("pending");
+    }
+
+    @Test
     void theSameIdempotencyKeyDecidesOnce() throws SQLException {
         var tenant = tenant();
         var id = park(tenant, "partner-webhook-delivery", "sub:evt_key", PAYLOAD, http503());

@@ -52,6 +52,9 @@ class OutboxRelayTest {
     @Autowired
     CamelContext camel;
 
+    @Autowired
+    RaisedEvents raised;
+
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
 
@@ -178,6 +181,30 @@ class OutboxRelayTest {
         var items = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?tenant=" + tenant).body().get("items");
         assertThat(items).hasSize(1);
         assertThat(items.get(0).get("routeId").asText()).isEqualTo("outbox-map");
+    }
+
+    @Test
+    void aRaisedEventTooLongForKafkaIsParkedToo() throws Exception {
+        var tenant = createTenant(http);
+        camel.getRouteController().suspendRoute("outbox-relay");
+        UUID later;
+        try {
+            transactions.inTenant(tenant, db -> {
+                raised.raise(db, tenant, "approvals", "approval.required", "item-1",
+                        json.createObjectNode().put("note", "n".repeat(120_000)));
+                return null;
+            });
+            later = storeMessage(transactions, cipher, tenant, "stripe", "payment_intent.succeeded",
+                    sample("stripe/payment_intent.succeeded"));
+        } finally {
+            camel.getRouteController().resumeRoute("outbox-relay");
+        }
+
+        await().atMost(DEADLINE).untilAsserted(() ->
+                assertThat(message(transactions, tenant, later)).containsEntry("status", "published"));
+        var items = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?tenant=" + tenant).body().get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("errorMessage").asText()).startsWith("the event is longer than Kafka takes");
     }
 
     /** Stripe payment_intent.succeeded messages stored while the relay waits, so that one claim takes them all. */
