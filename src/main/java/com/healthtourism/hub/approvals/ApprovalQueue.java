@@ -116,7 +116,7 @@ public class ApprovalQueue {
         var parked = transactions.inTenant(tenant, db -> {
             var upserted = db.sql(UPSERT)
                     .params(id, tenant, finalRouteId, entryUri,
-                            failedEndpoint == null ? null : URISupport.sanitizeUri(failedEndpoint), finalOriginKey,
+                            failedEndpoint == null ? null : shown(failedEndpoint), finalOriginKey,
                             cipher.encrypt(body, ApprovalItems.bodyContext(tenant, id)), headers,
                             summary.type(), summary.message())
                     .query((rs, n) -> new Parked(rs.getObject("id", UUID.class), rs.getInt("attempts"), false)).optional();
@@ -151,6 +151,17 @@ public class ApprovalQueue {
                 parked.id(), parked.attempts(), summary.message());
         exchange.setProperty(PARKED_ITEM, parked.id());
         return parked.id();
+    }
+
+    /**
+     * The failed endpoint as ops see it: without its query and user info, which may hold a partner's token (a
+     * partner URL such as https://partner.example/hook?code=...), not only the options Camel knows to be secret.
+     */
+    static String shown(String endpoint) {
+        var sanitized = URISupport.sanitizeUri(endpoint);
+        var query = sanitized.indexOf('?');
+        var withoutQuery = query < 0 ? sanitized : sanitized.substring(0, query);
+        return withoutQuery.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
     }
 
     /**

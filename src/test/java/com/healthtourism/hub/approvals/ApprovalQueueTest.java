@@ -186,6 +186,14 @@ class ApprovalQueueTest {
     }
 
     @Test
+    void theFailedEndpointIsShownWithoutItsQueryOrUserInfo() {
+        assertThat(ApprovalQueue.shown("https://user:pw@partner.example:8443/hook?code=s3cr3t&sig=abc"))
+                .isEqualTo("https://partner.example:8443/hook");
+        assertThat(ApprovalQueue.shown("http://partner.example/hook")).isEqualTo("http://partner.example/hook");
+        assertThat(ApprovalQueue.shown("kafka:hub.payment?brokers=localhost:9092")).isEqualTo("kafka:hub.payment");
+    }
+
+    @Test
     void theSameIdempotencyKeyDecidesOnce() throws SQLException {
         var tenant = tenant();
         var id = park(tenant, "partner-webhook-delivery", "sub:evt_key", PAYLOAD, http503());
