@@ -169,7 +169,7 @@ public class ApprovalDecisions {
             failure = cannotRun;
         }
         var error = failure;
-        transactions.inTenant(item.tenantId(), db -> {
+        var nowReplayFailed = transactions.inTenant(item.tenantId(), db -> {
             if (error == null) {
                 return db.sql("UPDATE approval_items SET status = 'replayed' WHERE id = ? AND status = 'granted'")
                         .param(item.id()).update();
@@ -181,7 +181,11 @@ public class ApprovalDecisions {
                                 error_type = ?, error_message = ?
                             WHERE id = ? AND status = 'granted'""")
                     .params(summary.type(), summary.message(), item.id()).update();
-        });
+        }) == 1 && error != null;
+        if (nowReplayFailed) {
+            // it waits for a decision again: back on the consoles' list
+            index.pending(item.tenantId(), item.id());
+        }
     }
 
     private static void requireReason(String reason) {

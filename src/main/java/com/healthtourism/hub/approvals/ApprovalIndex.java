@@ -2,6 +2,8 @@ package com.healthtourism.hub.approvals;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,12 +51,30 @@ public class ApprovalIndex {
         return entries == null ? List.of() : entries;
     }
 
-    /** Replaces the list with the pending items read from PostgreSQL, newest failure first. */
-    public void rebuild(List<ApprovalView> pending) {
+    /**
+     * Replaces the list with the items waiting for a decision, read from PostgreSQL ({@code waiting}, oldest failure
+     * first, as {@link ApprovalItems#pending} lists them), newest failure first like {@link #pending} keeps it. An item
+     * parked after that read and before the list was replaced would be missing: {@code waiting} is read once more
+     * afterwards, and what it adds is put on the list (an item parked later puts itself there).
+     *
+     * @return how many items the list holds
+     */
+    public int rebuild(Supplier<List<ApprovalView>> waiting) {
+        var before = waiting.get();
         redis.delete(KEY);
-        if (!pending.isEmpty()) {
-            redis.opsForList().rightPushAll(KEY, pending.stream().map(item -> entry(item.tenantId(), item.id())).toList());
+        if (!before.isEmpty()) {
+            // each pushed on the head: the newest failure ends first
+            redis.opsForList().leftPushAll(KEY, before.stream().map(item -> entry(item.tenantId(), item.id())).toList());
         }
+        var listed = before.stream().map(ApprovalView::id).collect(Collectors.toSet());
+        var added = 0;
+        for (var item : waiting.get()) {
+            if (!listed.contains(item.id())) {
+                pending(item.tenantId(), item.id());
+                added++;
+            }
+        }
+        return before.size() + added;
     }
 
     static String entry(UUID tenantId, UUID itemId) {

@@ -88,7 +88,7 @@ public class ApprovalItems {
                 .params(params).query(this::view).list();
     }
 
-    /** Counts of the items waiting for a decision (pending or replay_failed). */
+    /** Counts of the items waiting for a decision (pending, replay_failed, or granted and never replayed). */
     public Summary summary(JdbcClient db, ApprovalFilter filter) {
         var where = new Where(filter.withStatus(null)).awaitingDecision();
         var byRoute = db.sql("SELECT route_id, count(*) AS n FROM approval_items WHERE " + where.sql
@@ -177,8 +177,13 @@ public class ApprovalItems {
             params.addAll(List.of(values));
         }
 
+        /**
+         * Pending, replay failed, or granted so long ago that the instance which was to replay it must have died
+         * before it could ({@link ApprovalDecisions#STALE_GRANT_MINUTES}): all three wait for a person.
+         */
         Where awaitingDecision() {
-            add("status IN ('pending', 'replay_failed')");
+            add("(status IN ('pending', 'replay_failed') OR status = 'granted' AND decided_at < now() - make_interval(mins => ?))",
+                    ApprovalDecisions.STALE_GRANT_MINUTES);
             return this;
         }
     }

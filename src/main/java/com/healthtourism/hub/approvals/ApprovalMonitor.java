@@ -72,7 +72,7 @@ public class ApprovalMonitor {
     @EventListener(ApplicationReadyEvent.class)
     public void rebuildIndex() {
         try {
-            index.rebuild(transactions.readForOps(db -> items.pending(db, EVERYTHING, Integer.MAX_VALUE)));
+            index.rebuild(() -> transactions.readForOps(db -> items.pending(db, EVERYTHING, Integer.MAX_VALUE)));
             refresh();
         } catch (DataAccessException e) {
             log.warn("queue:approvals not rebuilt at start ({})", e.getClass().getSimpleName());

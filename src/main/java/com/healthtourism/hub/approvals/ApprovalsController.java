@@ -164,10 +164,9 @@ public class ApprovalsController {
     /** Rebuilds Redis queue:approvals from PostgreSQL (after a Redis flush or outage). */
     @PostMapping("/index/rebuild")
     public Map<String, Integer> rebuildIndex() {
-        var pending = transactions.readForOps(db -> items.pending(db, new ApprovalFilter(null, null, null, null, null),
-                Integer.MAX_VALUE));
-        index.rebuild(pending);
-        return Map.of("pending", pending.size());
+        var listed = index.rebuild(() -> transactions.readForOps(db -> items.pending(db,
+                new ApprovalFilter(null, null, null, null, null), Integer.MAX_VALUE)));
+        return Map.of("pending", listed);
     }
 
     private record Plain(Map<String, String> headers, byte[] body) {

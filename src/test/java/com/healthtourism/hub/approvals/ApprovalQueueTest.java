@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -287,6 +288,8 @@ class ApprovalQueueTest {
         assertThat(granted.body().get("attempts").asInt()).isEqualTo(2);
         assertThat(ops().get("/ops/api/approvals/summary?tenant=" + tenant).body().get("pending").asInt())
                 .as("a failed replay still waits for a decision").isEqualTo(1);
+        assertThat(redis.opsForList().range(ApprovalIndex.KEY, 0, -1)).as("and is on the consoles' list again")
+                .contains(tenant + ":" + id);
         var denied = ops().post("/ops/api/approvals/deny", Map.of("tenant", tenant.toString(), "reason", "cannot be replayed"));
         assertThat(denied.body().get("count").asInt()).isEqualTo(1);
         assertThat(status(id)).isEqualTo("denied");
@@ -325,8 +328,14 @@ class ApprovalQueueTest {
             halfDone.executeUpdate();
         }
 
-        assertThat(ops().post("/ops/api/approvals/" + stale + "/grant", null).body().get("status").asText())
-                .as("its replay runs now").isEqualTo("replay_failed");
+        assertThat(ops().get("/ops/api/approvals/summary?tenant=" + tenant).body().get("pending").asInt())
+                .as("the stale grant waits for a person; the recent one may still be replaying").isEqualTo(1);
+        ops().post("/ops/api/approvals/index/rebuild", null);
+        assertThat(redis.opsForList().range(ApprovalIndex.KEY, 0, -1)).contains(tenant + ":" + stale)
+                .doesNotContain(tenant + ":" + recent);
+        var bulk = ops().post("/ops/api/approvals/grant", Map.of("tenant", tenant.toString()));
+        assertThat(bulk.body().get("ids")).extracting(JsonNode::asText).containsExactly(stale.toString());
+        assertThat(status(stale)).as("its replay ran now").isEqualTo("replay_failed");
         assertThat(ops().post("/ops/api/approvals/" + recent + "/grant", null).status())
                 .as("a grant whose replay may still be under way is not decided twice").isEqualTo(409);
     }
@@ -335,17 +344,20 @@ class ApprovalQueueTest {
     void theConsoleListIsRebuiltFromPostgresAndGaugesCountPendingItems() {
         var tenant = tenant();
         var id = park(tenant, "partner-webhook-delivery", "sub:evt_index", PAYLOAD, http503());
+
+        var newer = park(tenant, "partner-webhook-delivery", "sub:evt_index_newer", PAYLOAD, http503());
         redis.delete(ApprovalIndex.KEY);
 
         var rebuilt = ops().post("/ops/api/approvals/index/rebuild", null);
         monitor.refresh();
 
         assertThat(rebuilt.status()).isEqualTo(200);
-        assertThat(redis.opsForList().range(ApprovalIndex.KEY, 0, -1)).contains(tenant + ":" + id);
+        var list = redis.opsForList().range(ApprovalIndex.KEY, 0, -1);
+        assertThat(list).as("newest failure first, as parking keeps it").containsSubsequence(tenant + ":" + newer, tenant + ":" + id);
         var gauge = meters.find("hub.approvals.pending").tags("route", "partner-webhook-delivery", "tenant", tenant.toString())
                 .gauge();
         assertThat(gauge).isNotNull();
-        assertThat(gauge.value()).isEqualTo(1.0);
+        assertThat(gauge.value()).isEqualTo(2.0);
         assertThat(meters.find("hub.approvals.oldest.age").gauge()).isNotNull();
     }
 
