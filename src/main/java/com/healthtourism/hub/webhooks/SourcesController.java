@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -40,10 +41,12 @@ public class SourcesController {
     private final TenantTransactions transactions;
     private final SignatureSchemes schemes;
     private final AuditTrail audit;
+    private final ApplicationEventPublisher events;
 
     public SourcesController(PartnerSources sources, TenantRepository tenants, TenantTransactions transactions,
-                             SignatureSchemes schemes, AuditTrail audit) {
+                             SignatureSchemes schemes, AuditTrail audit, ApplicationEventPublisher events) {
         this.sources = sources;
+        this.events = events;
         this.tenants = tenants;
         this.transactions = transactions;
         this.schemes = schemes;
@@ -78,6 +81,9 @@ public class SourcesController {
                     result.created() ? "source.created" : "source.updated", "partner_source", null, true, metadata));
             return result;
         });
+        if (settings.credentials() != null) {
+            events.publishEvent(new PartnerCredentialsChanged(tenantId, source));
+        }
         return ResponseEntity.status(saved.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(SourceView.of(saved.source()));
     }

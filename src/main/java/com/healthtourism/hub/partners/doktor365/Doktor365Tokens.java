@@ -18,9 +18,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+
+import com.healthtourism.hub.webhooks.PartnerCredentialsChanged;
 
 /**
  * Doktor365 access tokens per tenant (OAuth2 client credentials). A token lives in Redis at {@code d365:token:{tenant}}
@@ -55,6 +58,18 @@ public class Doktor365Tokens {
         @Override
         public String toString() {
             return "Client[" + tenant + ", clientId=" + clientId + ", baseUrl=" + baseUrl + "]";
+        }
+    }
+
+    /**
+     * New credentials (another client, another base URL): the token of the old ones must not be sent with them, nor
+     * go on reading the old account's records into this tenant until it expires.
+     */
+    @EventListener
+    void forget(PartnerCredentialsChanged change) {
+        if (Doktor365Requests.SOURCE.equals(change.source())) {
+            redis.delete(key(change.tenantId()));
+            log.info("Doktor365 credentials of tenant {} changed: its cached token is dropped", change.tenantId());
         }
     }
 

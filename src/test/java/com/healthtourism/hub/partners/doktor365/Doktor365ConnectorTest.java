@@ -154,6 +154,25 @@ class Doktor365ConnectorTest {
     }
 
     @Test
+    void newCredentialsAreNeverSentTheOldOnesToken() {
+        var tenant = tenant();
+        doktor365.patient(tenant, "p-1001");
+        var old = redis.opsForValue().get("d365:token:" + tenant);
+        var otherClient = "hub-" + UUID.randomUUID();
+
+        var put = new WebhookClient(port).source(tenant, "doktor365", Map.of("secrets", List.of(WebhookClient.STANDARD_SECRET),
+                "credentials", Map.of("clientId", otherClient, "clientSecret", "s3cr3t-" + UUID.randomUUID(),
+                        "baseUrl", sandbox.baseUrl())));
+        assertThat(put.status()).isEqualTo(200);
+        doktor365.patient(tenant, "p-1001");
+
+        assertThat(tokenRequests()).hasSize(2);
+        assertThat(tokenRequests().get(1).getBodyAsString()).contains("client_id=" + otherClient);
+        var requests = apiRequests();
+        assertThat(requests.get(requests.size() - 1).getHeader("Authorization")).isNotEqualTo("Bearer " + old);
+    }
+
+    @Test
     void aTokenIsFetchedAgainOnceItsCacheExpired() {
         var tenant = tenant("short-lived", Map.of("doktor365RatePerSecond", 100));
         doktor365.patient(tenant, "p-1");
