@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import org.springframework.stereotype.Component;
 
 import com.healthtourism.hub.approvals.ApprovalQueue;
 import com.healthtourism.hub.patients.PatientRecords;
+import com.healthtourism.hub.patients.UnusablePartnerRecord;
 import com.healthtourism.hub.tenancy.TenantRepository;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 
@@ -98,6 +100,9 @@ public class Doktor365Reconciliation {
         }
     }
 
+    /** external_refs.external_id holds at most this many characters. */
+    private static final int MAX_EXTERNAL_ID = 200;
+
     private record Checkpoint(OffsetDateTime updatedSince, String cursor) {
     }
 
@@ -154,10 +159,31 @@ public class Doktor365Reconciliation {
 
     /** A case from Doktor365's API in the shape its webhooks carry, with its patient read from the API. */
     private void apply(UUID tenant, JsonNode partnerCase) {
+        // what is wrong with this one case, and would be on every later run too, parks it (UnusablePartnerRecord):
+        // the run goes on past it instead of failing at the same case for ever
+        var caseId = partnerCase.path("id").asText("");
+        if (caseId.isBlank() || caseId.length() > MAX_EXTERNAL_ID) {
+            throw new UnusablePartnerRecord("the case has no usable id");
+        }
+        if (partnerCase.hasNonNull("updated_at") && updatedAt(partnerCase) == null) {
+            throw new UnusablePartnerRecord("the case's updated_at is not a date-time");
+        }
         var patientId = partnerCase.path("patient_id").asText(null);
         UUID patient = null;
         if (patientId != null) {
-            patient = records.upsertPatient(tenant, Doktor365Inbound.SOURCE, doktor365.patient(tenant, patientId));
+            if (!usableId(patientId)) {
+                throw new UnusablePartnerRecord("the case's patient_id is not a Doktor365 id");
+            }
+            JsonNode partnerPatient;
+            try {
+                partnerPatient = doktor365.patient(tenant, patientId);
+            } catch (Doktor365Rejected refused) {
+                if (refused.status() == 404 || refused.status() == 410) {
+                    throw new UnusablePartnerRecord("the case's patient is not found in Doktor365");
+                }
+                throw refused;
+            }
+            patient = records.upsertPatient(tenant, Doktor365Inbound.SOURCE, partnerPatient);
         }
         ObjectNode asWebhook = json.createObjectNode();
         asWebhook.put("case_id", partnerCase.path("id").asText());
@@ -187,8 +213,21 @@ public class Doktor365Reconciliation {
                 .params(tenant, checkpoint.updatedSince(), checkpoint.cursor()).update());
     }
 
+    /** The case's updated_at, or null when it has none or none that parses (such a case is parked). */
     private static OffsetDateTime updatedAt(JsonNode partnerCase) {
         var text = partnerCase.path("updated_at").asText(null);
-        return text == null ? null : OffsetDateTime.parse(text);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** A patient id the API's paths take ({@link Doktor365}'s own check). */
+    private static boolean usableId(String id) {
+        return id != null && id.matches("[A-Za-z0-9_-]{1,100}");
     }
 }

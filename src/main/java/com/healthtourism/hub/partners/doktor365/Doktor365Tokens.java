@@ -164,8 +164,10 @@ public class Doktor365Tokens {
         if (token.isBlank()) {
             throw new Doktor365Unavailable(status, null, "Doktor365 token answer has no access_token");
         }
-        var expiresIn = Duration.ofSeconds(body.path("expires_in").asLong(3600));
-        var ttl = expiresIn.multipliedBy(11).dividedBy(12);
+        // kept 11/12 of its life, at most tokenTtl, at least a second: an expires_in of 0, negative or absurdly large
+        // must neither fail the Redis write nor overflow
+        var expiresIn = Math.max(1, Math.min(body.path("expires_in").asLong(3600), properties.tokenTtl().toSeconds() * 2));
+        var ttl = Duration.ofMillis(Math.max(1000, expiresIn * 1000 * 11 / 12));
         return new Issued(token, ttl.compareTo(properties.tokenTtl()) < 0 ? ttl : properties.tokenTtl());
     }
 

@@ -1,6 +1,9 @@
 package com.healthtourism.hub.partners.doktor365;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -170,6 +173,21 @@ class Doktor365ConnectorTest {
         assertThat(tokenRequests().get(1).getBodyAsString()).contains("client_id=" + otherClient);
         var requests = apiRequests();
         assertThat(requests.get(requests.size() - 1).getHeader("Authorization")).isNotEqualTo("Bearer " + old);
+    }
+
+    @Test
+    void aTokenWithAnExpiryOfZeroOrAbsurdlyLargeIsStillUsable() {
+        for (var expiresIn : List.of("0", "-5", "9223372036854775807")) {
+            var clientId = "odd-expiry-" + UUID.randomUUID();
+            sandbox.server().stubFor(post(urlEqualTo("/oauth/token")).atPriority(1)
+                    .withRequestBody(containing("client_id=" + clientId))
+                    .willReturn(okJson("{\"access_token\":\"d365_odd_expiry_token\",\"token_type\":\"Bearer\","
+                            + "\"expires_in\":" + expiresIn + "}")));
+            var tenant = tenant(clientId, Map.of("doktor365RatePerSecond", 100));
+
+            assertThat(doktor365.patient(tenant, "p-1001").get("id").asText()).as(expiresIn).isEqualTo("p-1001");
+            assertThat(redis.getExpire("d365:token:" + tenant, TimeUnit.SECONDS)).as(expiresIn).isBetween(0L, 55 * 60L);
+        }
     }
 
     @Test

@@ -123,6 +123,36 @@ class Doktor365SyncTest {
     }
 
     @Test
+    void casesWhoseFaultsWouldRecurOnEveryRunAreParkedAndTheRunGoesOn() throws Throwable {
+        var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
+        transactions.inTenant(tenant, db -> db.sql("""
+                        INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, '2025-07-01T00:00:00Z')""")
+                .param(tenant).update());
+        var page = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases"))
+                .withQueryParam("updated_since", matching("2025-07-01T00:00.*")).atPriority(1)
+                .willReturn(okJson("""
+                        {"data": [
+                          {"id": "c-9101", "patient_id": "p-missing", "status": "intake", "updated_at": "2025-07-02T09:00:00Z"},
+                          {"id": "c-9102", "patient_id": "p-1001", "status": "intake", "updated_at": "2025-07-02 10:00"},
+                          {"id": "c-9103", "patient_id": "p 1001", "status": "intake", "updated_at": "2025-07-02T10:30:00Z"},
+                          {"id": "c-9104", "patient_id": "p-1001", "status": "intake", "updated_at": "2025-07-02T11:00:00Z"}
+                        ], "has_more": false, "next_cursor": null}""")));
+        try {
+            reconciliation.reconcile(tenant);
+        } finally {
+            sandbox.server().removeStub(page);
+        }
+
+        assertThat(count(tenant, "cases")).as("the usable case is applied").isEqualTo(1);
+        assertThat(checkpoint(tenant)).as("past all four").isEqualTo(OffsetDateTime.parse("2025-07-02T11:00:00Z"));
+        var items = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?status=pending&tenant=" + tenant).body()
+                .get("items");
+        assertThat(items).extracting(item -> item.get("errorMessage").asText()).containsExactlyInAnyOrder(
+                "the case's patient is not found in Doktor365", "the case's updated_at is not a date-time",
+                "the case's patient_id is not a Doktor365 id");
+    }
+
+    @Test
     void aRunThatFailsKeepsTheCheckpointAndAppliesNothingTwice() {
         var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
         transactions.inTenant(tenant, db -> db.sql("""
