@@ -1,5 +1,6 @@
 package com.healthtourism.hub.problems;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -50,6 +52,23 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         headers.set(HttpHeaders.RETRY_AFTER, "5");
         return Problems.respond(Problems.problem(HttpStatus.SERVICE_UNAVAILABLE,
                 "storage is unavailable, retry later", null), headers);
+    }
+
+    /**
+     * PostgreSQL's data exceptions (SQLSTATE class 22: a NUL in a text, a number or date out of range, a value too
+     * long) are caused by a value in the request: the caller's 400, not the server's 500. Anything else (a constraint
+     * the code did not expect to be violated) is unexpected.
+     */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<Object> unstorable(DataIntegrityViolationException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                log.info("a request's value could not be stored (SQLSTATE {})", sql.getSQLState());
+                return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, "the request holds a value that cannot"
+                        + " be stored (a NUL character, or a number, date or text out of range)", null), null);
+            }
+        }
+        return unexpected(e);
     }
 
     @ExceptionHandler(Exception.class)

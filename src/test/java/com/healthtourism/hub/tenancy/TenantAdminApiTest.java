@@ -135,6 +135,16 @@ class TenantAdminApiTest {
     }
 
     @Test
+    void aValuePostgresCannotStoreIsA400NotA500() {
+        var nulInName = post(admin(), "/admin/tenants", "{\"name\":\"a\\u0000b\",\"domain\":\"" + domain() + "\"}");
+        assertProblem(nulInName, HttpStatus.BAD_REQUEST);
+
+        var nulInSettings = post(admin(), "/admin/tenants", "{\"name\":\"X\",\"domain\":\"" + domain()
+                + "\",\"settings\":{\"crm\":\"a\\u0000b\"}}");
+        assertProblem(nulInSettings, HttpStatus.BAD_REQUEST);
+    }
+
+    @Test
     void duplicateDomainIsA409() {
         var domain = domain();
         assertThat(post(admin(), "/admin/tenants", "{\"name\":\"A\",\"domain\":\"" + domain + "\"}").getStatusCode())
