@@ -107,10 +107,17 @@
     return row;
   }
 
+  // Answers can arrive out of order (the first page load and an applied filter, say): only the latest request's
+  // answer is shown, so an older, slower one never overwrites what the operator asked for last.
+  let latestLoad = 0;
+  let latestSummary = 0;
+
   async function load(append) {
+    const mine = ++latestLoad;
     const params = filters();
     if (append && nextCursor) params.set('after', nextCursor);
     const page = await call('GET', api + '?' + params.toString());
+    if (mine !== latestLoad) return;
     const body = $('items').querySelector('tbody');
     if (!append) body.replaceChildren();
     page.items.forEach((item) => body.appendChild(renderItem(item)));
@@ -125,7 +132,9 @@
     const route = $('f-route').value.trim();
     if (tenant) params.set('tenant', tenant);
     if (route) params.set('route', route);
+    const mine = ++latestSummary;
     const summary = await call('GET', api + '/summary?' + params.toString());
+    if (mine !== latestSummary) return;
     $('pending-count').textContent = String(summary.pending);
     $('oldest-age').textContent = age(summary.oldestPendingAgeSeconds);
     const list = (id, entries, key) => {

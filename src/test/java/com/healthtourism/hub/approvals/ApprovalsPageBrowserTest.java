@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -141,11 +142,17 @@ class ApprovalsPageBrowserTest {
 
         var wait = openAsOps();
         filterByTenant(wait, tenant.toString());
-        var row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-item-id='" + item + "']")));
-        assertThat(row.getText()).contains("HTTP 503 Service Unavailable").doesNotContain("onerror");
-        assertThat(row.findElements(By.tagName("img"))).isEmpty();
+        var row = "tr[data-item-id='" + item + "']";
+        // read and clicked afresh each time: the list may still be rendered once more (the page's first load)
+        var rowText = wait.ignoring(StaleElementReferenceException.class)
+                .until(driver -> driver.findElement(By.cssSelector(row)).getText());
+        assertThat(rowText).contains("HTTP 503 Service Unavailable").doesNotContain("onerror");
+        assertThat(browser.findElements(By.cssSelector(row + " img"))).isEmpty();
 
-        row.findElement(By.cssSelector("button.detail")).click();
+        wait.ignoring(StaleElementReferenceException.class).until(driver -> {
+            driver.findElement(By.cssSelector(row + " button.detail")).click();
+            return true;
+        });
         var detail = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail[data-item-id='" + item + "']")));
         var payload = browser.findElement(By.id("detail-payload")).getText();
         assertThat(payload).contains("\"***\"", "1200", "onerror").doesNotContain("Ayse", "ayse@example.com");
