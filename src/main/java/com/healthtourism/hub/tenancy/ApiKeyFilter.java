@@ -9,12 +9,14 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import com.healthtourism.hub.problems.Problems;
@@ -41,8 +43,19 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         var header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        var client = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? keys.authenticate(header.substring(BEARER.length()).strip()) : Optional.<ApiClient>empty();
+        Optional<ApiClient> client;
+        try {
+            client = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? keys.authenticate(header.substring(BEARER.length()).strip()) : Optional.empty();
+        } catch (DataAccessException | TransactionException databaseAway) {
+            // the key cannot be checked: the caller retries, as with any answer while PostgreSQL is away
+            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
+            response.setHeader(HttpHeaders.RETRY_AFTER, "5");
+            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            json.writeValue(response.getOutputStream(), Problems.problem(HttpStatus.SERVICE_UNAVAILABLE,
+                    "storage is unavailable, retry later", null));
+            return;
+        }
         if (client.isEmpty()) {
             response.setStatus(HttpStatus.UNAUTHORIZED.value());
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"health-tourism-hub\"");

@@ -16,17 +16,27 @@ public final class TenantSettings {
     private TenantSettings() {
     }
 
+    /** Doktor365 API calls per second per tenant (the connector's throttle). */
+    public static final String DOKTOR365_RATE = "doktor365RatePerSecond";
+
     /** Throws {@link BadRequest} naming the setting when one the hub reads has a value it cannot use. */
     public static void check(Map<String, Object> settings) {
-        if (settings == null || !settings.containsKey(WEBHOOK_RATE_LIMIT)) {
+        if (settings == null) {
             return;
         }
-        var limit = settings.get(WEBHOOK_RATE_LIMIT);
+        positiveWholeNumber(settings, WEBHOOK_RATE_LIMIT);
+        positiveWholeNumber(settings, DOKTOR365_RATE);
+    }
+
+    private static void positiveWholeNumber(Map<String, Object> settings, String name) {
+        if (!settings.containsKey(name)) {
+            return;
+        }
+        var limit = settings.get(name);
         // JSON whole numbers arrive as Integer or Long (larger ones as BigInteger, out of range anyway)
         long value = limit instanceof Integer || limit instanceof Long ? ((Number) limit).longValue() : 0;
         if (value < 1 || value > Integer.MAX_VALUE) {
-            throw new BadRequest("settings." + WEBHOOK_RATE_LIMIT,
-                    WEBHOOK_RATE_LIMIT + " must be a whole number from 1 to " + Integer.MAX_VALUE);
+            throw new BadRequest("settings." + name, name + " must be a whole number from 1 to " + Integer.MAX_VALUE);
         }
     }
 }

@@ -197,6 +197,22 @@ class BackendOutageTest {
     }
 
     @Test
+    void aTenantApiCallAnswers503WhilePostgresIsUnreachable() {
+        var caller = new WebhookClient(port);
+        postgres.cut();
+        WebhookClient.Answer refused;
+        try {
+            refused = caller.call("GET", "/api/cases", null, Map.of("Authorization", "Bearer htk_" + UUID.randomUUID()));
+        } finally {
+            postgres.restore();
+        }
+
+        assertThat(refused.status()).as("the key cannot be checked: retry, not a server error").isEqualTo(503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.header("Retry-After")).isEqualTo("5");
+    }
+
+    @Test
     void intakeKeepsAcceptingAndDeduplicatingWithoutRedis() {
         var partner = new WebhookClient(port);
         var tenant = partner.tenantWithSources(Map.of("webhookRateLimitPerMinute", 2));

@@ -122,6 +122,10 @@ class TenantAdminApiTest {
             assertProblem(created, HttpStatus.BAD_REQUEST);
             assertThat(created.getBody()).as(bad).containsEntry("field", "settings.webhookRateLimitPerMinute");
         }
+        var throttleOff = post(admin(), "/admin/tenants", "{\"name\":\"X\",\"domain\":\"" + domain()
+                + "\",\"settings\":{\"doktor365RatePerSecond\":10000000000}}");
+        assertProblem(throttleOff, HttpStatus.BAD_REQUEST);
+        assertThat(throttleOff.getBody()).containsEntry("field", "settings.doktor365RatePerSecond");
         var tenant = post(admin(), "/admin/tenants", "{\"name\":\"X\",\"domain\":\"" + domain()
                 + "\",\"settings\":{\"webhookRateLimitPerMinute\":120,\"crm\":\"own\"}}");
         assertThat(tenant.getStatusCode()).isEqualTo(HttpStatus.CREATED);

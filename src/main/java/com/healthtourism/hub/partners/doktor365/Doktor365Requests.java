@@ -174,8 +174,11 @@ public class Doktor365Requests {
     /** The tenant's settings.doktor365RatePerSecond, or hub.doktor365.rate-per-second. */
     int rate(UUID tenant) {
         return rates.get(tenant, id -> tenants.find(id).map(found -> found.settings().get("doktor365RatePerSecond"))
-                .flatMap(value -> value instanceof Number number ? Optional.of(number.intValue()) : Optional.empty())
-                .filter(value -> value > 0)
+                // a whole number the int can hold (TenantSettings checks new values; one stored before may be odd)
+                .flatMap(value -> value instanceof Integer || value instanceof Long
+                        ? Optional.of(((Number) value).longValue()) : Optional.<Long>empty())
+                .filter(value -> value > 0 && value <= Integer.MAX_VALUE)
+                .map(Long::intValue)
                 .orElse(properties.ratePerSecond()));
     }
 
