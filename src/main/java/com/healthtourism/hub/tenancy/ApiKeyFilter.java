@@ -49,19 +49,13 @@ public class ApiKeyFilter extends OncePerRequestFilter {
                     ? keys.authenticate(header.substring(BEARER.length()).strip()) : Optional.empty();
         } catch (DataAccessException | TransactionException databaseAway) {
             // the key cannot be checked: the caller retries, as with any answer while PostgreSQL is away
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
-            response.setHeader(HttpHeaders.RETRY_AFTER, "5");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), Problems.problem(HttpStatus.SERVICE_UNAVAILABLE,
-                    "storage is unavailable, retry later", null));
+            refuse(response, HttpStatus.SERVICE_UNAVAILABLE, HttpHeaders.RETRY_AFTER, "5",
+                    "storage is unavailable, retry later");
             return;
         }
         if (client.isEmpty()) {
-            response.setStatus(HttpStatus.UNAUTHORIZED.value());
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"health-tourism-hub\"");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), Problems.problem(HttpStatus.UNAUTHORIZED,
-                    "a valid tenant API key is required (Authorization: Bearer htk_…)", null));
+            refuse(response, HttpStatus.UNAUTHORIZED, HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"health-tourism-hub\"",
+                    "a valid tenant API key is required (Authorization: Bearer htk_…)");
             return;
         }
         var context = SecurityContextHolder.createEmptyContext();
@@ -69,5 +63,13 @@ public class ApiKeyFilter extends OncePerRequestFilter {
                 List.of(new SimpleGrantedAuthority("ROLE_" + ROLE))));
         SecurityContextHolder.setContext(context);
         chain.doFilter(request, response);
+    }
+
+    private void refuse(HttpServletResponse response, HttpStatus status, String header, String value, String detail)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setHeader(header, value);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), Problems.problem(status, detail, null));
     }
 }
