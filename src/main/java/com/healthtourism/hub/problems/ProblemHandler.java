@@ -17,6 +17,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -45,7 +46,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 e.getName() + ": is not a valid " + simpleType(e.getRequiredType()), e.getName()), null);
     }
 
-    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
+    // TransactionSystemException: the commit or rollback itself failed, on a connection the database dropped (the
+    // first requests after an outage can still get one from the pool)
+    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class,
+            TransactionSystemException.class})
     ResponseEntity<Object> databaseDown(RuntimeException e) {
         log.warn("database unavailable: {}", e.getClass().getSimpleName());
         var headers = new HttpHeaders();
