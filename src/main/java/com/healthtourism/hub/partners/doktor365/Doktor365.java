@@ -95,8 +95,13 @@ public class Doktor365 {
         }
     }
 
+    /** Whether {@code id} is one the API's paths take. */
+    static boolean isId(String id) {
+        return id != null && id.matches("[A-Za-z0-9_-]{1,100}");
+    }
+
     private static String id(String id) {
-        if (id == null || !id.matches("[A-Za-z0-9_-]{1,100}")) {
+        if (!isId(id)) {
             throw new IllegalArgumentException("not a Doktor365 id");
         }
         return id;

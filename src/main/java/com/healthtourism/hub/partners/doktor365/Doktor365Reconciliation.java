@@ -171,7 +171,7 @@ public class Doktor365Reconciliation {
         var patientId = partnerCase.path("patient_id").asText(null);
         UUID patient = null;
         if (patientId != null) {
-            if (!usableId(patientId)) {
+            if (!Doktor365.isId(patientId)) {
                 throw new UnusablePartnerRecord("the case's patient_id is not a Doktor365 id");
             }
             JsonNode partnerPatient;
@@ -226,8 +226,4 @@ public class Doktor365Reconciliation {
         }
     }
 
-    /** A patient id the API's paths take ({@link Doktor365}'s own check). */
-    private static boolean usableId(String id) {
-        return id != null && id.matches("[A-Za-z0-9_-]{1,100}");
-    }
 }

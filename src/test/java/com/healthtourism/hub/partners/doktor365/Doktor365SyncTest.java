@@ -91,23 +91,13 @@ class Doktor365SyncTest {
     @Test
     void aCaseTheHubCannotUseWaitsForApprovalAndTheRunGoesOnPastIt() throws Throwable {
         var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
-        transactions.inTenant(tenant, db -> db.sql("""
-                        INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, '2025-06-01T00:00:00Z')""")
-                .param(tenant).update());
-        var page = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases"))
-                .withQueryParam("updated_since", matching("2025-06-01T00:00.*")).atPriority(1)
-                .willReturn(okJson("""
+        reconcileFrom(tenant, "2025-06-01T00:00:00Z", """
                         {"data": [
                           {"id": "c-9001", "patient_id": null, "status": "intake", "treatment": "dental implants",
                            "updated_at": "2025-06-02T10:00:00Z"},
                           {"id": "c-9002", "patient_id": "p-1001", "status": "intake", "treatment": "hair transplant",
                            "updated_at": "2025-06-02T11:00:00Z"}
-                        ], "has_more": false, "next_cursor": null}""")));
-        try {
-            reconciliation.reconcile(tenant);
-        } finally {
-            sandbox.server().removeStub(page);
-        }
+                        ], "has_more": false, "next_cursor": null}""");
 
         assertThat(count(tenant, "cases")).as("the usable case is applied").isEqualTo(1);
         assertThat(checkpoint(tenant)).as("past both").isEqualTo(OffsetDateTime.parse("2025-06-02T11:00:00Z"));
@@ -125,23 +115,13 @@ class Doktor365SyncTest {
     @Test
     void casesWhoseFaultsWouldRecurOnEveryRunAreParkedAndTheRunGoesOn() throws Throwable {
         var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
-        transactions.inTenant(tenant, db -> db.sql("""
-                        INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, '2025-07-01T00:00:00Z')""")
-                .param(tenant).update());
-        var page = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases"))
-                .withQueryParam("updated_since", matching("2025-07-01T00:00.*")).atPriority(1)
-                .willReturn(okJson("""
+        reconcileFrom(tenant, "2025-07-01T00:00:00Z", """
                         {"data": [
                           {"id": "c-9101", "patient_id": "p-missing", "status": "intake", "updated_at": "2025-07-02T09:00:00Z"},
                           {"id": "c-9102", "patient_id": "p-1001", "status": "intake", "updated_at": "2025-07-02 10:00"},
                           {"id": "c-9103", "patient_id": "p 1001", "status": "intake", "updated_at": "2025-07-02T10:30:00Z"},
                           {"id": "c-9104", "patient_id": "p-1001", "status": "intake", "updated_at": "2025-07-02T11:00:00Z"}
-                        ], "has_more": false, "next_cursor": null}""")));
-        try {
-            reconciliation.reconcile(tenant);
-        } finally {
-            sandbox.server().removeStub(page);
-        }
+                        ], "has_more": false, "next_cursor": null}""");
 
         assertThat(count(tenant, "cases")).as("the usable case is applied").isEqualTo(1);
         assertThat(checkpoint(tenant)).as("past all four").isEqualTo(OffsetDateTime.parse("2025-07-02T11:00:00Z"));
@@ -150,6 +130,21 @@ class Doktor365SyncTest {
         assertThat(items).extracting(item -> item.get("errorMessage").asText()).containsExactlyInAnyOrder(
                 "the case's patient is not found in Doktor365", "the case's updated_at is not a date-time",
                 "the case's patient_id is not a Doktor365 id");
+    }
+
+    /** One reconciliation of the tenant from {@code since}, Doktor365 answering its case list with {@code page}. */
+    private void reconcileFrom(UUID tenant, String since, String page) throws Throwable {
+        transactions.inTenant(tenant, db -> db.sql(
+                        "INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, CAST(? AS timestamptz))")
+                .params(tenant, since).update());
+        var stub = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases"))
+                .withQueryParam("updated_since", matching(since.substring(0, 16) + ".*")).atPriority(1)
+                .willReturn(okJson(page)));
+        try {
+            reconciliation.reconcile(tenant);
+        } finally {
+            sandbox.server().removeStub(stub);
+        }
     }
 
     @Test
