@@ -1,8 +1,10 @@
 package com.healthtourism.hub.subscriptions;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
@@ -37,6 +40,8 @@ public class WebhookSubscriptions {
     public static final String TARGET_URL = "hubTargetUrl";
     /** Exchange property: the subscription's URL and secret as {@link #prepare} read them (never a header). */
     static final String TARGET = "partnerTarget";
+    /** The partner URL of the attempt under way (set by partner-webhook-delivery). */
+    static final String URL = "partnerUrl";
     /** Exchange property: the event id a delivery is signed with (the hub's headers are gone by then). */
     static final String SIGNED_EVENT_ID = "partnerEventId";
 
@@ -142,6 +147,17 @@ public class WebhookSubscriptions {
         var bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StandardWebhooksScheme.headers(target.secret(), eventId, clock.instant().getEpochSecond(), bytes)
                 .forEach(in::setHeader);
+    }
+
+    /**
+     * The HTTP endpoint a partner URL is called through: its scheme, host and port only. The whole URL goes in the
+     * CamelHttpUri header, so nothing in its query is ever read as a Camel option (a partner URL ending in
+     * ?throwExceptionOnFailure=false would otherwise turn every failed delivery into a success).
+     */
+    public String endpoint(@ExchangeProperty(URL) String url) {
+        var uri = URI.create(url);
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost()
+                + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     private List<Message> unroutable(String reason) {

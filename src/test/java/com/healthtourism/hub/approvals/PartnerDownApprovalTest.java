@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -125,6 +126,27 @@ class PartnerDownApprovalTest {
         assertThat(delivered.getHeader("webhook-id")).isEqualTo(eventId);
         assertThat(verify(delivered, secret)).isEqualTo(Verification.VALID);
         assertThat(deliveries(tenant)).isEqualTo(1);
+    }
+
+    @Test
+    void aPartnerUrlsQueryIsSentAsItIsAndNeverReadAsCamelOptions() throws Exception {
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of());
+        var path = "/hooks/query/" + tenant;
+        // a Camel HTTP option in the partner's own query: obeyed, it would turn the 500 below into a success
+        var query = "?throwExceptionOnFailure=false&token=t%2B1";
+        partner.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(500)));
+        assertThat(hub.admin("PUT", "/admin/tenants/" + tenant + "/subscriptions/crm",
+                Map.of("url", partner.baseUrl() + path + query, "events", List.of("payment.*"))).status()).isEqualTo(201);
+
+        assertThat(hub.stripe(tenant, WebhookClient.stripeEvent("evt_query_" + UUID.randomUUID(),
+                "payment_intent.succeeded")).status()).isEqualTo(202);
+
+        var item = await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == 1).get(0);
+        assertThat(item.get("errorMessage").asText()).isEqualTo("HTTP 500 Internal Server Error");
+        assertThat(partner.findAll(postRequestedFor(urlEqualTo(path + query))))
+                .as("every attempt went to the partner's URL, its query byte for byte").hasSize(ATTEMPTS_PER_DELIVERY);
+        assertThat(deliveries(tenant)).as("a failed delivery is not recorded as delivered").isZero();
     }
 
     @Test
