@@ -61,6 +61,20 @@ class ExternalRefs {
                 .single();
     }
 
+    /**
+     * A delivery that repeats what was applied still tells when the partner last had that content: its change time
+     * moves on (never back), so a late older change (a replay from the approval queue, say) does not apply over it.
+     */
+    void seen(JdbcClient db, String source, String kind, String externalId, OffsetDateTime sourceUpdatedAt) {
+        if (sourceUpdatedAt == null) {
+            return;
+        }
+        db.sql("""
+                        UPDATE external_refs SET source_updated_at = GREATEST(source_updated_at, ?)
+                        WHERE source = ? AND kind = ? AND external_id = ?""")
+                .params(sourceUpdatedAt, source, kind, externalId).update();
+    }
+
     /** Records what was applied: its content hash and the partner's change time (never moving back). */
     void applied(JdbcClient db, String source, String kind, String externalId, String contentHmac,
                  OffsetDateTime sourceUpdatedAt) {

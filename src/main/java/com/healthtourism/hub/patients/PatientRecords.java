@@ -61,6 +61,7 @@ public class PatientRecords {
             UUID proposed = patientWithHash(db, emailHash).orElseGet(UUID::randomUUID);
             var ref = refs.claim(db, tenant, source, PATIENT, patient.externalId(), proposed);
             if (ref.alreadyApplied(contentHmac, patient.updatedAt())) {
+                refs.seen(db, source, PATIENT, patient.externalId(), patient.updatedAt());
                 log.debug("patient {} from {}: nothing new", ref.localId(), source);
                 return ref.localId();
             }
@@ -108,6 +109,7 @@ public class PatientRecords {
             String contentHmac = personal.contentHash("case", record.content(patient));
             var ref = refs.claim(db, tenant, source, CASE, record.externalId(), UUID.randomUUID());
             if (ref.alreadyApplied(contentHmac, record.updatedAt())) {
+                refs.seen(db, source, CASE, record.externalId(), record.updatedAt());
                 log.debug("case {} from {}: nothing new", ref.localId(), source);
                 return new Upserted(ref.localId(), null);
             }

@@ -160,6 +160,36 @@ class PatientRecordsTest {
     }
 
     @Test
+    void aRepeatOfTheAppliedContentWithALaterTimeKeepsAnOlderChangeArrivingAfterItFromApplying() throws IOException {
+        UUID caseId = deliver(tenant, "case.created");
+        UUID patientId = records.patientCase(tenant, caseId).orElseThrow().patientId();
+        var applied = ((ObjectNode) caseData("case.assigned")).put("updated_at", "2024-03-15T10:15:00Z");
+        records.upsertCase(tenant, SOURCE, applied, patientId);
+        var version = version(caseId);
+
+        // the partner sends that content again, as it stands at a later time ...
+        records.upsertCase(tenant, SOURCE, applied.deepCopy().put("updated_at", "2024-03-17T10:15:00Z"), patientId);
+        // ... and then a change from between the two arrives (a replay from the approval queue, say)
+        var between = ((ObjectNode) caseData("case.status_changed")).put("updated_at", "2024-03-16T10:15:00Z");
+        records.upsertCase(tenant, SOURCE, between, patientId);
+
+        assertThat(records.patientCase(tenant, caseId).orElseThrow().status()).isEqualTo("itinerary");
+        assertThat(version(caseId)).isEqualTo(version);
+    }
+
+    @Test
+    void aPatientRepeatedWithALaterTimeKeepsAnOlderChangeArrivingAfterItFromApplying() throws IOException {
+        var patient = patientData("case.created").put("updated_at", "2024-03-15T10:15:00Z");
+        UUID patientId = records.upsertPatient(tenant, SOURCE, patient);
+        records.upsertPatient(tenant, SOURCE, patient.deepCopy().put("updated_at", "2024-03-17T10:15:00Z"));
+
+        records.upsertPatient(tenant, SOURCE, patient.deepCopy().put("updated_at", "2024-03-16T10:15:00Z")
+                .put("phone", "+905329999999"));
+
+        assertThat(records.patient(tenant, patientId).orElseThrow().phone()).isEqualTo("+905321234567");
+    }
+
+    @Test
     void aPartnerChangeMovesTheCaseVersionAndDropsItsCachedState() throws IOException {
         UUID caseId = deliver(tenant, "case.created");
         var versionBefore = version(caseId);
