@@ -27,7 +27,8 @@ public class VectorSearch {
         var filter = Filter.newBuilder()
                 .addMust(ConditionFactory.matchKeyword(VectorCollection.TENANT_FIELD, tenantId.toString()));
         if (extra != null) {
-            filter.addAllMust(extra.getMustList()).addAllShould(extra.getShouldList()).addAllMustNot(extra.getMustNotList());
+            // the caller's whole filter as one condition beside the tenant's: must, should, must_not and min_should
+            filter.addMust(ConditionFactory.filter(extra));
         }
         return qdrant.searchAsync(SearchPoints.newBuilder()
                         .setCollectionName(collection)

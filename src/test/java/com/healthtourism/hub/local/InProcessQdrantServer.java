@@ -318,6 +318,10 @@ public final class InProcessQdrantServer implements AutoCloseable {
                 return false;
             }
         }
+        if (filter.hasMinShould() && filter.getMinShould().getConditionsList().stream()
+                .filter(c -> matches(c, payload)).count() < filter.getMinShould().getMinCount()) {
+            return false;
+        }
         return filter.getShouldCount() == 0 || filter.getShouldList().stream().anyMatch(c -> matches(c, payload));
     }
 

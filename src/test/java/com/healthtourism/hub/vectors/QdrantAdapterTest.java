@@ -12,12 +12,15 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import io.qdrant.client.ConditionFactory;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.ValueFactory;
 import io.qdrant.client.VectorsFactory;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
+import io.qdrant.client.grpc.Common.Filter;
+import io.qdrant.client.grpc.Common.MinShould;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -138,6 +141,24 @@ class QdrantAdapterTest {
     }
 
     @Test
+    void aCallersFilterAppliesWhole() throws Exception {
+        new VectorCollections(client, miniLm).ensure();
+        var tenant = UUID.randomUUID();
+        upsert(tenant, "dental implants in Istanbul", Map.of("procedure", "dental", "language", "en"));
+        upsert(tenant, "dental veneers in Izmir", Map.of("procedure", "dental", "language", "tr"));
+        var bothOf = Filter.newBuilder().setMinShould(MinShould.newBuilder()
+                .addConditions(ConditionFactory.matchKeyword("procedure", "dental"))
+                .addConditions(ConditionFactory.matchKeyword("language", "en"))
+                .setMinCount(2)).build();
+
+        var query = miniLm.embed("dental clinic").content().vectorAsList();
+        List<ScoredPoint> found = new VectorSearch(client).search(tenant, "case_history", query, bothOf, 10);
+
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).getPayloadMap().get("language").getStringValue()).isEqualTo("en");
+    }
+
+    @Test
     void camelsQdrantComponentSearchesWithTheTenantFilter() throws Exception {
         new VectorCollections(client, miniLm).ensure();
         var tenantA = UUID.randomUUID();
@@ -160,13 +181,18 @@ class QdrantAdapterTest {
     }
 
     private void upsert(UUID tenant, String text) throws Exception {
+        upsert(tenant, text, Map.of());
+    }
+
+    private void upsert(UUID tenant, String text, Map<String, String> fields) throws Exception {
         var vector = miniLm.embed(text).content().vectorAsList();
-        client.upsertAsync("case_history", List.of(PointStruct.newBuilder()
+        var point = PointStruct.newBuilder()
                 .setId(PointIdFactory.id(UUID.randomUUID()))
                 .setVectors(VectorsFactory.vectors(vector))
                 .putPayload("tenant_id", ValueFactory.value(tenant.toString()))
-                .putPayload("case_id", ValueFactory.value(UUID.randomUUID().toString()))
-                .build())).get(5, TimeUnit.SECONDS);
+                .putPayload("case_id", ValueFactory.value(UUID.randomUUID().toString()));
+        fields.forEach((name, value) -> point.putPayload(name, ValueFactory.value(value)));
+        client.upsertAsync("case_history", List.of(point.build())).get(5, TimeUnit.SECONDS);
     }
 
     /** A stand-in model of a given dimension (like OpenAI's 1536), to size collections without a network. */
