@@ -13,7 +13,7 @@ import org.springframework.http.HttpStatus;
 
 import com.healthtourism.hub.local.HubTest;
 
-/** Every backend is wired, and /actuator/health shows each one. */
+/** Every backend is wired, and /actuator/health shows each one to ops; anyone else sees the status only. */
 @HubTest
 class BackendHealthTest {
 
@@ -24,7 +24,7 @@ class BackendHealthTest {
     @SuppressWarnings("unchecked")
     void healthShowsEveryBackendUp() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            var health = http.getForEntity("/actuator/health", Map.class);
+            var health = ops().getForEntity("/actuator/health", Map.class);
             var components = (Map<String, Map<String, Object>>) health.getBody().get("components");
             assertThat(components).containsKeys("db", "redis", "kafka", "s3", "qdrant", "embeddings");
             components.forEach((name, component) -> assertThat(component.get("status")).as(name).isEqualTo("UP"));
@@ -34,9 +34,25 @@ class BackendHealthTest {
 
     @Test
     void readinessIncludesTheDatabase() {
-        var readiness = http.getForEntity("/actuator/health/readiness", Map.class);
+        var readiness = ops().getForEntity("/actuator/health/readiness", Map.class);
         assertThat(readiness.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat((Map<String, Object>) readiness.getBody().get("components")).containsKey("db");
+    }
+
+    @Test
+    void aProbeWithoutCredentialsGetsTheStatusButNoComponentOrDetail() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (var path : new String[] {"/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness"}) {
+                var health = http.getForEntity(path, Map.class);
+                assertThat(health.getStatusCode()).as(path).isEqualTo(HttpStatus.OK);
+                assertThat(health.getBody()).as(path).containsEntry("status", "UP")
+                        .doesNotContainKeys("components", "details");
+            }
+        });
+    }
+
+    private TestRestTemplate ops() {
+        return http.withBasicAuth("test-ops", "test-ops-password");
     }
 
     @Test
@@ -44,7 +60,7 @@ class BackendHealthTest {
         assertThat(http.getForEntity("/actuator/prometheus", String.class).getStatusCode())
                 .isEqualTo(HttpStatus.UNAUTHORIZED);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            var scrape = http.withBasicAuth("test-ops", "test-ops-password").getForObject("/actuator/prometheus", String.class);
+            var scrape = ops().getForObject("/actuator/prometheus", String.class);
             assertThat(scrape).contains("camel_exchanges_total").contains("routeId=\"storage-layout\"");
         });
     }
