@@ -25,6 +25,7 @@ import com.healthtourism.hub.audit.AuditEntry;
 import com.healthtourism.hub.audit.AuditTrail;
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.problems.NotFound;
+import com.healthtourism.hub.tenancy.TenantRepository;
 import com.healthtourism.hub.tenancy.TenantTransactions;
 import com.healthtourism.hub.web.PageSize;
 
@@ -45,11 +46,13 @@ public class MessagesController {
     private final InboundMessageSearch messages;
     private final FieldCipher cipher;
     private final AuditTrail audit;
+    private final TenantRepository tenants;
     private final int replayCap;
 
     public MessagesController(TenantTransactions transactions, InboundMessageSearch messages, FieldCipher cipher,
-                              AuditTrail audit, @Value("${hub.ops.replay-cap}") int replayCap) {
+                              AuditTrail audit, TenantRepository tenants, @Value("${hub.ops.replay-cap}") int replayCap) {
         this.transactions = transactions;
+        this.tenants = tenants;
         this.messages = messages;
         this.cipher = cipher;
         this.audit = audit;
@@ -131,6 +134,8 @@ public class MessagesController {
             throw new MessageQuery.InvalidFilter("all",
                     "give at least one of source, type, status, from, to, or \"all\": true to replay every message");
         }
+        // a tenant that does not exist has nothing to replay, and its audit row could not be written
+        tenants.find(tenantId).orElseThrow(() -> new NotFound("tenant", tenantId));
         var result = transactions.inTenant(tenantId, db -> {
             var more = messages.count(db, tenantId, query, replayCap + 1) > replayCap;
             var ids = messages.replay(db, tenantId, query, replayCap);

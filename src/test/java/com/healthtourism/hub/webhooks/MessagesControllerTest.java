@@ -296,6 +296,8 @@ class MessagesControllerTest {
                 HttpStatus.BAD_REQUEST, "status");
         assertProblem(post(ops(), "/ops/tenants/" + tenant + "/messages/replay", "{\"all\":true}", null),
                 HttpStatus.FORBIDDEN, null);
+        assertProblem(post(admin(), "/ops/tenants/" + UUID.randomUUID() + "/messages/replay", "{\"all\":true}", null),
+                HttpStatus.NOT_FOUND, null);
         assertUntouched(row(tenant, id));
 
         var all = post(admin(), "/ops/tenants/" + tenant + "/messages/replay", "{\"all\":true}", null);
