@@ -78,13 +78,17 @@ public class Doktor365Inbound {
             throw new IllegalStateException("message " + messageId + " is not JSON");
         }
         var data = message.path("data");
-        var patient = data.path("patient").isObject() ? ((ObjectNode) data.get("patient").deepCopy())
-                : json.createObjectNode();
+        var withPatient = data.path("patient").isObject();
+        var patient = withPatient ? ((ObjectNode) data.get("patient").deepCopy()) : json.createObjectNode();
         patient.put("id", data.path("patient_id").asText());
         var partnerCase = data.deepCopy();
-        // the partner's time of the change: an older change that arrives late undoes nothing
+        // the partner's time of the change: an older change that arrives late undoes nothing. Only what the event
+        // carries is stamped: an event naming the patient without its record says nothing of when that changed, and
+        // stamping it would keep an older event's full record of the patient from applying.
         if (message.hasNonNull("timestamp")) {
-            patient.put("updated_at", message.get("timestamp").asText());
+            if (withPatient) {
+                patient.put("updated_at", message.get("timestamp").asText());
+            }
             ((ObjectNode) partnerCase).put("updated_at", message.get("timestamp").asText());
         }
         var patientId = records.upsertPatient(tenant, SOURCE, patient);

@@ -104,6 +104,30 @@ class Doktor365InboundTest {
     }
 
     @Test
+    void aLaterEventNamingThePatientWithoutItsRecordKeepsAnEarlierEventsRecordFromApplying() {
+        var partner = new WebhookClient(port);
+        var tenant = partner.tenantWithSources(Map.of());
+        var assigned = "{\"type\": \"case.assigned\", \"timestamp\": \"2026-11-21T10:00:00Z\", \"data\":"
+                + " {\"case_id\": \"d365-case-88412\", \"patient_id\": \"d365-pat-55120\", \"stage\": \"travel\"}}";
+
+        // the later event, without the patient's record, arrives first
+        assertThat(deliver(partner, tenant, assigned).status()).isEqualTo(202);
+        await().atMost(DEADLINE).until(() -> count(tenant, "cases") == 1);
+        assertThat(deliver(partner, tenant, caseEvent("case.created", "2026-11-20T10:00:00Z", "intake")).status())
+                .isEqualTo(202);
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            var patientId = records.patientByEmail(tenant, "ayse.yilmaz@example.com");
+            assertThat(patientId).as("the earlier event's record of the patient applied").isPresent();
+            assertThat(records.patient(tenant, patientId.get()).orElseThrow().name()).isEqualTo("Ayse Yilmaz");
+        });
+        assertThat(count(tenant, "users")).isEqualTo(1);
+        var caseId = transactions.inTenant(tenant, db -> db.sql("SELECT id FROM cases").query(UUID.class).single());
+        assertThat(records.patientCase(tenant, caseId).orElseThrow().status()).as("the case keeps the later stage")
+                .isEqualTo("travel");
+    }
+
+    @Test
     void aCaseEventThatCannotBeAppliedWaitsInTheApprovalQueue() {
         var partner = new WebhookClient(port);
         var tenant = partner.tenantWithSources(Map.of());
