@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,13 +56,16 @@ public class Doktor365Reconciliation {
     private final Duration firstLookback;
     private final Duration lockAtMostFor;
     private final ProducerTemplate producer;
+    private final int maxPages;
 
     public Doktor365Reconciliation(TenantRepository tenants, TenantTransactions transactions, Doktor365 doktor365,
                                    PatientRecords records, ObjectMapper json, LockProvider lockProvider,
                                    @Value("${hub.doktor365.reconcile-first-lookback}") Duration firstLookback,
                                    @Value("${hub.doktor365.reconcile-lock-at-most}") Duration lockAtMostFor,
+                                   @Value("${hub.doktor365.reconcile-max-pages}") int maxPages,
                                    ProducerTemplate producer) {
         this.producer = producer;
+        this.maxPages = maxPages;
         this.tenants = tenants;
         this.transactions = transactions;
         this.doktor365 = doktor365;
@@ -114,8 +118,14 @@ public class Doktor365Reconciliation {
         var cursor = checkpoint.cursor();
         var applied = 0;
         var parked = 0;
+        var pages = 0;
+        var cursors = new HashSet<String>();
+        if (cursor != null) {
+            cursors.add(cursor);
+        }
         do {
             var page = doktor365.casePage(tenant, since.toInstant(), cursor);
+            pages++;
             for (var partnerCase : page.path("data")) {
                 if (applyOrPark(tenant, partnerCase)) {
                     applied++;
@@ -128,8 +138,20 @@ public class Doktor365Reconciliation {
                 }
             }
             cursor = page.path("has_more").asBoolean(false) ? page.path("next_cursor").asText(null) : null;
+            if (cursor != null && !cursors.add(cursor)) {
+                // a cursor given before would page round in a circle for ever: the next run starts the window afresh
+                save(tenant, new Checkpoint(since, null));
+                log.warn("Doktor365 gave tenant {} a page cursor it gave before in this run; the run stops after {} pages"
+                        + " and the next run reads the window again", tenant, pages);
+                return;
+            }
             // resume from the next page if a later page fails; the window stays until the last page is applied
             save(tenant, new Checkpoint(since, cursor));
+            if (cursor != null && pages >= maxPages) {
+                log.info("Doktor365 reconciliation of tenant {}: {} pages ({} cases applied, {} parked); the next run goes"
+                        + " on from there", tenant, pages, applied, parked);
+                return;
+            }
         } while (cursor != null);
         save(tenant, new Checkpoint(newest, null));
         log.info("Doktor365 reconciliation of tenant {}: {} cases applied, {} parked for approval", tenant, applied, parked);

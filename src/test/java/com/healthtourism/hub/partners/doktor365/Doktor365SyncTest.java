@@ -1,6 +1,8 @@
 package com.healthtourism.hub.partners.doktor365;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -8,14 +10,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,11 +137,62 @@ class Doktor365SyncTest {
                 "the case's patient_id is not a Doktor365 id");
     }
 
-    /** One reconciliation of the tenant from {@code since}, Doktor365 answering its case list with {@code page}. */
+    @Test
+    void aCursorDoktor365GivesAgainEndsTheRunAndTheNextRunReadsTheWindowAfresh() throws Throwable {
+        var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
+        var since = "2025-08-01T00:00:00Z";
+        var circle = """
+                {"data": [{"id": "c-9201", "patient_id": "p-1001", "status": "intake", "updated_at": "2025-08-02T09:00:00Z"}],
+                 "has_more": true, "next_cursor": "round-and-round"}""";
+
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> reconcileFrom(tenant, since, circle));
+
+        assertThat(count(tenant, "cases")).isEqualTo(1);
+        assertThat(checkpoint(tenant)).as("the window stays").isEqualTo(OffsetDateTime.parse(since));
+        assertThat(cursor(tenant)).isNull();
+    }
+
+    @Test
+    void aRunReadsAtMostItsPagesAndTheNextGoesOnFromTheCursor() throws Throwable {
+        var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
+        var since = "2025-09-01T00:00:00Z";
+        var stubs = new ArrayList<StubMapping>();
+        for (int i = 0; i < 5; i++) {
+            var list = get(urlPathEqualTo("/v1/cases")).withQueryParam("updated_since", matching("2025-09-01T00:00.*"));
+            list = i == 0 ? list.withQueryParam("cursor", absent()) : list.withQueryParam("cursor", equalTo("page-" + i));
+            stubs.add(sandbox.server().stubFor(list.atPriority(1).willReturn(okJson("""
+                    {"data": [{"id": "c-93%02d", "patient_id": "p-1001", "status": "intake",
+                               "updated_at": "2025-09-02T%02d:00:00Z"}],
+                     "has_more": %s, "next_cursor": "page-%d"}""".formatted(i, i, i < 4, i + 1)))));
+        }
+        try {
+            reconcileFrom(tenant, since, null);
+            assertThat(count(tenant, "cases")).as("three pages (hub.doktor365.reconcile-max-pages)").isEqualTo(3);
+            assertThat(cursor(tenant)).isEqualTo("page-3");
+            assertThat(checkpoint(tenant)).isEqualTo(OffsetDateTime.parse(since));
+
+            reconciliation.reconcile(tenant);
+
+            assertThat(count(tenant, "cases")).isEqualTo(5);
+            assertThat(cursor(tenant)).isNull();
+            assertThat(checkpoint(tenant)).isEqualTo(OffsetDateTime.parse("2025-09-02T04:00:00Z"));
+        } finally {
+            stubs.forEach(sandbox.server()::removeStub);
+        }
+    }
+
+    /**
+     * One reconciliation of the tenant from {@code since}, Doktor365 answering its case list with {@code page} (null:
+     * as the sandbox's stubs answer).
+     */
     private void reconcileFrom(UUID tenant, String since, String page) throws Throwable {
         transactions.inTenant(tenant, db -> db.sql(
                         "INSERT INTO doktor365_checkpoints (tenant_id, updated_since) VALUES (?, CAST(? AS timestamptz))")
                 .params(tenant, since).update());
+        if (page == null) {
+            reconciliation.reconcile(tenant);
+            return;
+        }
         var stub = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases"))
                 .withQueryParam("updated_since", matching(since.substring(0, 16) + ".*")).atPriority(1)
                 .willReturn(okJson(page)));
@@ -203,5 +259,10 @@ class Doktor365SyncTest {
     private OffsetDateTime checkpoint(UUID tenant) {
         return transactions.inTenant(tenant, db -> db.sql("SELECT updated_since FROM doktor365_checkpoints")
                 .query(OffsetDateTime.class).single());
+    }
+
+    private String cursor(UUID tenant) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT cursor FROM doktor365_checkpoints")
+                .query(String.class).optional().orElse(null));
     }
 }
