@@ -1,5 +1,6 @@
 package com.healthtourism.hub.patients;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
@@ -32,17 +33,29 @@ final class PartnerFields {
         throw new UnusablePartnerRecord("the " + what + " has no " + String.join(" or ", fields));
     }
 
-    /** The partner's change time ({@code updated_at}), when it sends one. */
+    /** How far ahead of the hub's clock a partner's change time may be (clocks differ a little, not by hours). */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(10);
+
+    /**
+     * The partner's change time ({@code updated_at}), when it sends one. One in the future is refused: stored, it would
+     * keep every real change of the record until then from applying (a change older than the one applied undoes
+     * nothing).
+     */
     static OffsetDateTime updatedAt(JsonNode record, String what) {
         String value = text(record, "updated_at");
         if (value == null) {
             return null;
         }
+        OffsetDateTime updatedAt;
         try {
-            return OffsetDateTime.parse(value);
+            updatedAt = OffsetDateTime.parse(value);
         } catch (DateTimeParseException e) {
             throw new UnusablePartnerRecord("the " + what + "'s updated_at is not an ISO-8601 date-time");
         }
+        if (updatedAt.isAfter(OffsetDateTime.now().plus(CLOCK_SKEW))) {
+            throw new UnusablePartnerRecord("the " + what + "'s updated_at is in the future");
+        }
+        return updatedAt;
     }
 
     /** The values in one unambiguous string (an absent value differs from every text), for a keyed content hash. */

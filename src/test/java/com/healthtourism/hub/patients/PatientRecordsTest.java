@@ -190,6 +190,20 @@ class PatientRecordsTest {
     }
 
     @Test
+    void aChangeTimeInTheFutureIsRefusedAndLaterRealChangesStillApply() throws IOException {
+        UUID caseId = deliver(tenant, "case.created");
+        UUID patientId = records.patientCase(tenant, caseId).orElseThrow().patientId();
+        var future = ((ObjectNode) caseData("case.assigned")).put("updated_at", "2099-01-01T00:00:00Z");
+
+        assertThatThrownBy(() -> records.upsertCase(tenant, SOURCE, future, patientId))
+                .isInstanceOf(UnusablePartnerRecord.class).hasMessage("the case's updated_at is in the future");
+        records.upsertCase(tenant, SOURCE, ((ObjectNode) caseData("case.status_changed"))
+                .put("updated_at", OffsetDateTime.now().minusMinutes(1).toString()), patientId);
+
+        assertThat(records.patientCase(tenant, caseId).orElseThrow().status()).isEqualTo("travel");
+    }
+
+    @Test
     void aPartnerChangeMovesTheCaseVersionAndDropsItsCachedState() throws IOException {
         UUID caseId = deliver(tenant, "case.created");
         var versionBefore = version(caseId);

@@ -133,7 +133,8 @@ public class Doktor365Reconciliation {
                     parked++;
                 }
                 var updated = updatedAt(partnerCase);
-                if (updated != null && updated.isAfter(newest)) {
+                // a change time in the future (such a case was parked) would hold the checkpoint past every later change
+                if (updated != null && updated.isAfter(newest) && !updated.isAfter(OffsetDateTime.now(ZoneOffset.UTC))) {
                     newest = updated;
                 }
             }

@@ -138,6 +138,23 @@ class Doktor365SyncTest {
     }
 
     @Test
+    void aCaseChangedInTheFutureWaitsForApprovalAndHoldsNeitherTheCaseNorTheCheckpoint() throws Throwable {
+        var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
+        reconcileFrom(tenant, "2025-10-01T00:00:00Z", """
+                        {"data": [
+                          {"id": "c-9401", "patient_id": "p-1001", "status": "intake", "updated_at": "2099-01-01T00:00:00Z"},
+                          {"id": "c-9402", "patient_id": "p-1001", "status": "intake", "updated_at": "2025-10-02T09:00:00Z"}
+                        ], "has_more": false, "next_cursor": null}""");
+
+        assertThat(count(tenant, "cases")).isEqualTo(1);
+        assertThat(checkpoint(tenant)).as("not moved into the future").isEqualTo(OffsetDateTime.parse("2025-10-02T09:00:00Z"));
+        var items = new OpsClient(port, OpsClient.OPS).get("/ops/api/approvals?status=pending&tenant=" + tenant).body()
+                .get("items");
+        assertThat(items).extracting(item -> item.get("errorMessage").asText())
+                .containsExactly("the case's updated_at is in the future");
+    }
+
+    @Test
     void aCursorDoktor365GivesAgainEndsTheRunAndTheNextRunReadsTheWindowAfresh() throws Throwable {
         var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
         var since = "2025-08-01T00:00:00Z";
