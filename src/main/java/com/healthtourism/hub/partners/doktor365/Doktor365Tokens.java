@@ -7,7 +7,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -59,6 +62,35 @@ public class Doktor365Tokens {
         public String toString() {
             return "Client[" + tenant + ", clientId=" + clientId + ", baseUrl=" + baseUrl + "]";
         }
+
+        /** Which credentials these are (a hash: the secret is never stored beside the token). */
+        String fingerprint() {
+            try {
+                var digest = MessageDigest.getInstance("SHA-256").digest(String.join("\u0000", clientId, clientSecret,
+                        baseUrl).getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(digest, 0, FINGERPRINT_BYTES);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final int FINGERPRINT_BYTES = 8;
+
+    /**
+     * The token cached for {@code client}: the cache holds the fingerprint of the credentials that fetched the token
+     * before the token, and a token of other credentials (fetched by a call that began before they changed, or by an
+     * instance that still read the old ones) is no token for these.
+     */
+    private String cached(Client client) {
+        var value = redis.opsForValue().get(key(client.tenant()));
+        var prefix = client.fingerprint() + " ";
+        return value != null && value.startsWith(prefix) ? value.substring(prefix.length()) : null;
+    }
+
+    /** The token in a cached value (tests read the cache). */
+    static String tokenIn(String cachedValue) {
+        return cachedValue == null ? null : cachedValue.substring(cachedValue.indexOf(' ') + 1);
     }
 
     /**
@@ -83,7 +115,7 @@ public class Doktor365Tokens {
 
     /** The tenant's cached token, or a new one (fetched by whichever caller gets the lock first). */
     public String token(Client client) {
-        var cached = redis.opsForValue().get(key(client.tenant()));
+        var cached = cached(client);
         return cached != null ? cached : refresh(client, null);
     }
 
@@ -95,7 +127,7 @@ public class Doktor365Tokens {
         var deadline = System.nanoTime() + properties.tokenWait().toNanos();
         var owner = UUID.randomUUID().toString();
         while (true) {
-            var cached = redis.opsForValue().get(key(client.tenant()));
+            var cached = cached(client);
             if (cached != null && !cached.equals(rejected)) {
                 return cached;
             }
@@ -116,12 +148,13 @@ public class Doktor365Tokens {
 
     private String fetchUnlessReplaced(Client client, String rejected) {
         // a refresher that finished just before this one took the lock has stored a token that is still good
-        var cached = redis.opsForValue().get(key(client.tenant()));
+        var cached = cached(client);
         if (cached != null && !cached.equals(rejected)) {
             return cached;
         }
         var issued = fetch(client);
-        redis.opsForValue().set(key(client.tenant()), issued.token(), issued.ttl().toMillis(), TimeUnit.MILLISECONDS);
+        redis.opsForValue().set(key(client.tenant()), client.fingerprint() + " " + issued.token(),
+                issued.ttl().toMillis(), TimeUnit.MILLISECONDS);
         log.info("fetched a Doktor365 access token for tenant {} (cached {} s)", client.tenant(), issued.ttl().toSeconds());
         return issued.token();
     }

@@ -61,6 +61,8 @@ class Doktor365ConnectorTest {
     @Autowired
     StringRedisTemplate redis;
     @Autowired
+    Doktor365Tokens tokens;
+    @Autowired
     Environment environment;
 
     @BeforeAll
@@ -90,6 +92,11 @@ class Doktor365ConnectorTest {
 
     private UUID tenant() {
         return tenant("hub-" + UUID.randomUUID(), Map.of("doktor365RatePerSecond", 100));
+    }
+
+    /** The tenant's cached access token. */
+    private String token(UUID tenant) {
+        return Doktor365Tokens.tokenIn(redis.opsForValue().get("d365:token:" + tenant));
     }
 
     private List<LoggedRequest> tokenRequests() {
@@ -150,7 +157,7 @@ class Doktor365ConnectorTest {
 
         assertThat(patient.get("id").asText()).isEqualTo("p-1001");
         assertThat(tokenRequests()).hasSize(1);
-        var token = redis.opsForValue().get("d365:token:" + tenant);
+        var token = token(tenant);
         assertThat(apiRequests()).hasSize(3).allSatisfy(request ->
                 assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + token));
         assertThat(redis.getExpire("d365:token:" + tenant, TimeUnit.SECONDS)).isBetween(54 * 60L, 55 * 60L);
@@ -160,7 +167,7 @@ class Doktor365ConnectorTest {
     void newCredentialsAreNeverSentTheOldOnesToken() {
         var tenant = tenant();
         doktor365.patient(tenant, "p-1001");
-        var old = redis.opsForValue().get("d365:token:" + tenant);
+        var old = token(tenant);
         var otherClient = "hub-" + UUID.randomUUID();
 
         var put = new WebhookClient(port).source(tenant, "doktor365", Map.of("secrets", List.of(WebhookClient.STANDARD_SECRET),
@@ -173,6 +180,32 @@ class Doktor365ConnectorTest {
         assertThat(tokenRequests().get(1).getBodyAsString()).contains("client_id=" + otherClient);
         var requests = apiRequests();
         assertThat(requests.get(requests.size() - 1).getHeader("Authorization")).isNotEqualTo("Bearer " + old);
+    }
+
+    @Test
+    void aTokenTheOldCredentialsFetchAfterTheChangeIsNotUsedWithTheNewOnes() {
+        var clientId = "hub-" + UUID.randomUUID();
+        var secret = "s3cr3t-" + UUID.randomUUID();
+        var hub = new WebhookClient(port);
+        var tenant = hub.tenantWithSources(Map.of("doktor365RatePerSecond", 100));
+        assertThat(hub.source(tenant, "doktor365", Map.of("secrets", List.of(WebhookClient.STANDARD_SECRET),
+                "credentials", Map.of("clientId", clientId, "clientSecret", secret, "baseUrl", sandbox.baseUrl())))
+                .status()).isEqualTo(200);
+        doktor365.patient(tenant, "p-1001");
+        var otherClient = "hub-" + UUID.randomUUID();
+        assertThat(hub.source(tenant, "doktor365", Map.of("secrets", List.of(WebhookClient.STANDARD_SECRET),
+                "credentials", Map.of("clientId", otherClient, "clientSecret", "s3cr3t-" + UUID.randomUUID(),
+                        "baseUrl", sandbox.baseUrl()))).status()).isEqualTo(200);
+
+        // a call that began with the old credentials (a retry, another instance's 5 s cache) refreshes after the change
+        var stale = tokens.refresh(new Doktor365Tokens.Client(tenant, clientId, secret, sandbox.baseUrl()), null);
+        doktor365.patient(tenant, "p-1001");
+
+        assertThat(tokenRequests()).hasSize(3);
+        assertThat(tokenRequests().get(2).getBodyAsString()).contains("client_id=" + otherClient);
+        var requests = apiRequests();
+        assertThat(requests.get(requests.size() - 1).getHeader("Authorization")).isNotEqualTo("Bearer " + stale)
+                .isEqualTo("Bearer " + token(tenant));
     }
 
     @Test
@@ -194,7 +227,7 @@ class Doktor365ConnectorTest {
     void aTokenIsFetchedAgainOnceItsCacheExpired() {
         var tenant = tenant("short-lived", Map.of("doktor365RatePerSecond", 100));
         doktor365.patient(tenant, "p-1");
-        var first = redis.opsForValue().get("d365:token:" + tenant);
+        var first = token(tenant);
         assertThat(redis.getExpire("d365:token:" + tenant, TimeUnit.MILLISECONDS)).as("11/12 of expires_in 2 s")
                 .isPositive().isLessThanOrEqualTo(1834);
 
@@ -202,21 +235,21 @@ class Doktor365ConnectorTest {
         doktor365.patient(tenant, "p-1");
 
         assertThat(tokenRequests()).hasSize(2);
-        assertThat(redis.opsForValue().get("d365:token:" + tenant)).isNotNull().isNotEqualTo(first);
+        assertThat(token(tenant)).isNotNull().isNotEqualTo(first);
     }
 
     @Test
     void a401RefreshesTheTokenOnceAndRetriesTheCallOnce() {
         var tenant = tenant();
         doktor365.patient(tenant, "p-1");
-        var expired = redis.opsForValue().get("d365:token:" + tenant);
+        var expired = token(tenant);
         sandbox.expire(expired);
 
         var patient = doktor365.patient(tenant, "p-2");
 
         assertThat(patient.get("id").asText()).isEqualTo("p-2");
         assertThat(tokenRequests()).hasSize(2);
-        var fresh = redis.opsForValue().get("d365:token:" + tenant);
+        var fresh = token(tenant);
         assertThat(fresh).isNotEqualTo(expired);
         var calls = apiRequests();
         assertThat(calls).extracting(request -> request.getHeader("Authorization"))
