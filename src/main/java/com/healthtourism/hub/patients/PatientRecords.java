@@ -151,6 +151,13 @@ public class PatientRecords {
         return transactions.inTenant(tenant, db -> refs.externalId(db, source, CASE, caseId));
     }
 
+    /** The hub's status of the partner's case {@code externalCaseId}, if the hub has the case. */
+    public Optional<String> caseStatus(UUID tenant, String source, String externalCaseId) {
+        return transactions.inTenant(tenant, db -> refs.find(db, source, CASE, externalCaseId)
+                .flatMap(id -> db.sql("SELECT status::text FROM cases WHERE id = ?").param(id).query(String.class)
+                        .optional()));
+    }
+
     /** The tenant's patient with this email, found by its keyed hash; no row is decrypted. */
     public Optional<UUID> patientByEmail(UUID tenant, String email) {
         String hash = personal.emailHash(email);

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.UUID;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import com.healthtourism.hub.approvals.ApprovalQueue;
@@ -18,6 +21,7 @@ import com.healthtourism.hub.patients.PatientRecords;
 @Component("doktor365StatusPush")
 public class Doktor365StatusPush {
 
+    private static final Logger log = LoggerFactory.getLogger(Doktor365StatusPush.class);
     private static final String HUB_CASES = "/hub/cases";
 
     private final PatientRecords records;
@@ -44,5 +48,30 @@ public class Doktor365StatusPush {
             message.setHeader(Doktor365Requests.CASE_STATUS, event.get().at("/data/status").asText());
             return List.of(message);
         }).orElse(List.of());
+    }
+
+    /**
+     * Whether the push still says where the case is. One a later move overtook (a parked push granted after the case
+     * moved on, or a consumer behind its topic) would set Doktor365 back to an old status: it is not sent, and the
+     * later move's own push tells Doktor365 where the case is. A push whose case the hub cannot find goes on as it is.
+     */
+    public boolean current(@Header(Doktor365Requests.TENANT) String tenant, @Header(Doktor365Requests.CASE_ID) String caseId,
+                           @Header(Doktor365Requests.CASE_STATUS) String status) {
+        UUID tenantId;
+        try {
+            tenantId = UUID.fromString(tenant);
+        } catch (IllegalArgumentException | NullPointerException unusable) {
+            return true; // the push itself refuses it (doktor365Requests.statusPush)
+        }
+        if (caseId == null || !Doktor365.isId(caseId)) {
+            return true;
+        }
+        var now = records.caseStatus(tenantId, Doktor365Inbound.SOURCE, caseId);
+        if (now.isPresent() && !now.get().equals(status)) {
+            log.info("status push of Doktor365 case {} (tenant {}) is overtaken: the case is {} now, not {}; not sent",
+                    caseId, tenantId, now.get(), status);
+            return false;
+        }
+        return true;
     }
 }

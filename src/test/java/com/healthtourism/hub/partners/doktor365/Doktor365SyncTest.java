@@ -1,12 +1,15 @@
 package com.healthtourism.hub.partners.doktor365;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -253,6 +257,45 @@ class Doktor365SyncTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(sandbox.server().findAll(anyRequestedFor(urlPathEqualTo("/v1/cases/c-1001/status"))))
                         .anySatisfy(push -> assertThat(push.getBodyAsString()).contains("eligibility")));
+    }
+
+    @Test
+    void aParkedPushGrantedAfterTheCaseMovedOnIsNotSent() throws Throwable {
+        var api = new TenantApiClient(port);
+        var tenant = tenantWithCredentials(api.admin());
+        reconciliation.reconcile(tenant);
+        var caseId = transactions.inTenant(tenant, db -> db.sql("""
+                        SELECT c.id FROM cases c JOIN external_refs r ON r.local_id = c.id
+                        WHERE r.kind = 'case' AND r.external_id = 'c-1001'""").query(UUID.class).single());
+        var key = api.key(tenant, false);
+        var pushes = urlPathEqualTo("/v1/cases/c-1001/status");
+        var down = sandbox.server().stubFor(put(pushes).atPriority(1).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\": \"case_locked\"}")));
+        var ops = new OpsClient(port, OpsClient.OPS);
+        JsonNode item;
+        try {
+            assertThat(api.move(key, caseId, "eligibility").status()).isEqualTo(200);
+            item = await().atMost(Duration.ofSeconds(60)).until(
+                    () -> ops.get("/ops/api/approvals?status=pending&tenant=" + tenant).body().get("items"),
+                    items -> items.size() == 1).get(0);
+        } finally {
+            sandbox.server().removeStub(down);
+        }
+        assertThat(item.get("routeId").asText()).isEqualTo("doktor365-push-status");
+        assertThat(api.move(key, caseId, "travel").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.server().findAll(putRequestedFor(pushes)).stream()
+                .anyMatch(push -> push.getBodyAsString().contains("travel")));
+        var eligibilityPushes = eligibilityPushes();
+
+        var granted = ops.post("/ops/api/approvals/" + item.get("id").asText() + "/grant", Map.of("reason", "retry"));
+
+        assertThat(granted.body().get("status").asText()).as("its replay ends without sending").isEqualTo("replayed");
+        assertThat(eligibilityPushes()).as("Doktor365 is not set back to eligibility").isEqualTo(eligibilityPushes);
+    }
+
+    private long eligibilityPushes() {
+        return sandbox.server().findAll(putRequestedFor(urlPathEqualTo("/v1/cases/c-1001/status"))).stream()
+                .filter(push -> push.getBodyAsString().contains("eligibility")).count();
     }
 
     private UUID tenantWithCredentials(WebhookClient hub) {
