@@ -245,10 +245,7 @@ class Doktor365SyncTest {
     void aCaseMoveTheHubMakesOnADoktor365CaseIsPushedToDoktor365() throws Throwable {
         var api = new TenantApiClient(port);
         var tenant = tenantWithCredentials(api.admin());
-        reconciliation.reconcile(tenant);
-        var caseId = transactions.inTenant(tenant, db -> db.sql("""
-                        SELECT c.id FROM cases c JOIN external_refs r ON r.local_id = c.id
-                        WHERE r.kind = 'case' AND r.external_id = 'c-1001'""").query(UUID.class).single());
+        var caseId = reconciledCase(tenant, "c-1001");
         var key = api.key(tenant, false);
 
         var moved = api.move(key, caseId, "eligibility");
@@ -263,10 +260,7 @@ class Doktor365SyncTest {
     void aParkedPushGrantedAfterTheCaseMovedOnIsNotSent() throws Throwable {
         var api = new TenantApiClient(port);
         var tenant = tenantWithCredentials(api.admin());
-        reconciliation.reconcile(tenant);
-        var caseId = transactions.inTenant(tenant, db -> db.sql("""
-                        SELECT c.id FROM cases c JOIN external_refs r ON r.local_id = c.id
-                        WHERE r.kind = 'case' AND r.external_id = 'c-1001'""").query(UUID.class).single());
+        var caseId = reconciledCase(tenant, "c-1001");
         var key = api.key(tenant, false);
         var pushes = urlPathEqualTo("/v1/cases/c-1001/status");
         var down = sandbox.server().stubFor(put(pushes).atPriority(1).willReturn(aResponse().withStatus(422)
@@ -291,6 +285,14 @@ class Doktor365SyncTest {
 
         assertThat(granted.body().get("status").asText()).as("its replay ends without sending").isEqualTo("replayed");
         assertThat(eligibilityPushes()).as("Doktor365 is not set back to eligibility").isEqualTo(eligibilityPushes);
+    }
+
+    /** Reconciles the tenant with the sandbox's cases and returns the hub's id of the partner's case. */
+    private UUID reconciledCase(UUID tenant, String partnerCaseId) throws Throwable {
+        reconciliation.reconcile(tenant);
+        return transactions.inTenant(tenant, db -> db.sql("""
+                        SELECT c.id FROM cases c JOIN external_refs r ON r.local_id = c.id
+                        WHERE r.kind = 'case' AND r.external_id = ?""").param(partnerCaseId).query(UUID.class).single());
     }
 
     private long eligibilityPushes() {
