@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 class ExternalRefs {
 
     /** A partner record's hub row: whether this claim made it, and what was last applied to it. */
-    record Ref(UUID localId, boolean created, String contentHmac, OffsetDateTime sourceUpdatedAt) {
+    record Ref(UUID localId, boolean created, String contentHmac, OffsetDateTime sourceUpdatedAt, String partnerStatus) {
 
         /** The delivery carries nothing new: the same content, or a change older than the one applied. */
         boolean alreadyApplied(String contentHmac, OffsetDateTime sourceUpdatedAt) {
@@ -50,14 +50,14 @@ class ExternalRefs {
                         ON CONFLICT (tenant_id, source, kind, external_id) DO NOTHING""")
                 .params(tenant, source, kind, externalId, proposedLocalId).update();
         if (inserted == 1) {
-            return new Ref(proposedLocalId, true, null, null);
+            return new Ref(proposedLocalId, true, null, null, null);
         }
         return db.sql("""
-                        SELECT local_id, content_hmac, source_updated_at FROM external_refs
+                        SELECT local_id, content_hmac, source_updated_at, partner_status FROM external_refs
                         WHERE source = ? AND kind = ? AND external_id = ? FOR UPDATE""")
                 .params(source, kind, externalId)
                 .query((rs, n) -> new Ref(rs.getObject(1, UUID.class), false, rs.getString(2),
-                        rs.getObject(3, OffsetDateTime.class)))
+                        rs.getObject(3, OffsetDateTime.class), rs.getString(4)))
                 .single();
     }
 
@@ -75,13 +75,17 @@ class ExternalRefs {
                 .params(sourceUpdatedAt, source, kind, externalId).update();
     }
 
-    /** Records what was applied: its content hash and the partner's change time (never moving back). */
+    /**
+     * Records what was applied: its content hash, the partner's change time (never moving back) and the status the
+     * partner's record carried (kept when it carried none).
+     */
     void applied(JdbcClient db, String source, String kind, String externalId, String contentHmac,
-                 OffsetDateTime sourceUpdatedAt) {
+                 OffsetDateTime sourceUpdatedAt, String partnerStatus) {
         db.sql("""
                         UPDATE external_refs SET content_hmac = ?,
-                               source_updated_at = GREATEST(source_updated_at, ?), updated_at = now()
+                               source_updated_at = GREATEST(source_updated_at, ?),
+                               partner_status = COALESCE(?, partner_status), updated_at = now()
                         WHERE source = ? AND kind = ? AND external_id = ?""")
-                .params(contentHmac, sourceUpdatedAt, source, kind, externalId).update();
+                .params(contentHmac, sourceUpdatedAt, partnerStatus, source, kind, externalId).update();
     }
 }

@@ -86,7 +86,7 @@ public class PatientRecords {
                                 VALUES (?, ?, 'patient', ?, ?, ?, ?, ?)""")
                         .params(id, tenant, name, email, emailHash, phone, passport).update();
             }
-            refs.applied(db, source, PATIENT, patient.externalId(), contentHmac, patient.updatedAt());
+            refs.applied(db, source, PATIENT, patient.externalId(), contentHmac, patient.updatedAt(), null);
             log.debug("patient {} from {}: {}", id, source, updated == 0 ? "created" : "updated");
             return id;
         });
@@ -130,9 +130,10 @@ public class PatientRecords {
                                        medical_history = COALESCE(?::jsonb, medical_history), updated_at = now(),
                                        version = version + 1
                                 WHERE id = ?""")
-                        .params(patient, record.status(), record.priority(), symptoms, history, id).update();
+                        .params(patient, movedByPartner(ref, record.status()), record.priority(), symptoms, history, id)
+                        .update();
             }
-            refs.applied(db, source, CASE, record.externalId(), contentHmac, record.updatedAt());
+            refs.applied(db, source, CASE, record.externalId(), contentHmac, record.updatedAt(), record.status());
             log.debug("case {} from {}: {}", id, source, ref.created() ? "created" : "updated");
             return new Upserted(id, db.sql("SELECT version FROM cases WHERE id = ?").param(id).query(Long.class).single());
         });
@@ -149,6 +150,15 @@ public class PatientRecords {
     /** The partner's own id of a hub case, when the case came from that partner (for pushing changes back). */
     public Optional<String> externalCaseId(UUID tenant, String source, UUID caseId) {
         return transactions.inTenant(tenant, db -> refs.externalId(db, source, CASE, caseId));
+    }
+
+    /**
+     * The status a partner's delivery moves the case to: its own, when the partner's status changed since its last
+     * delivery; none (the case keeps the hub's status) when the partner still carries the status it sent before, so
+     * an update of other fields does not undo a move the hub made meanwhile and has not pushed to the partner yet.
+     */
+    private static String movedByPartner(ExternalRefs.Ref ref, String partnerStatus) {
+        return partnerStatus != null && partnerStatus.equals(ref.partnerStatus()) ? null : partnerStatus;
     }
 
     /** The hub's status of the partner's case {@code externalCaseId}, if the hub has the case. */

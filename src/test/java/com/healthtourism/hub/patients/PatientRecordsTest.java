@@ -36,7 +36,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.core.io.ClassPathResource;
 
+import com.healthtourism.hub.cases.CaseMoves;
 import com.healthtourism.hub.cases.CaseStateCache;
+import com.healthtourism.hub.cases.CaseStatus;
 import com.healthtourism.hub.crypto.CipherFailure;
 import com.healthtourism.hub.crypto.FieldCipher;
 import com.healthtourism.hub.local.HubTest;
@@ -77,6 +79,8 @@ class PatientRecordsTest {
 
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    CaseMoves moves;
 
     @Autowired
     Environment environment;
@@ -201,6 +205,28 @@ class PatientRecordsTest {
                 .put("updated_at", OffsetDateTime.now().minusMinutes(1).toString()), patientId);
 
         assertThat(records.patientCase(tenant, caseId).orElseThrow().status()).isEqualTo("travel");
+    }
+
+    @Test
+    void aPartnerUpdateStillCarryingItsOldStageKeepsTheHubsMoveButItsOwnStageChangeApplies() throws IOException {
+        UUID caseId = deliver(tenant, "case.created");
+        UUID patientId = records.patientCase(tenant, caseId).orElseThrow().patientId();
+        moves.move(new CaseMoves.Actor(tenant, "coordinator", "127.0.0.1", "test"), caseId, CaseStatus.ELIGIBILITY,
+                null, null);
+
+        // a coordinator edits the notes at Doktor365, which has not heard of the hub's move yet: the stage is still intake
+        records.upsertCase(tenant, SOURCE, ((ObjectNode) caseData("case.created")).put("notes", "Follow-up call booked.")
+                .put("updated_at", OffsetDateTime.now().minusMinutes(2).toString()), patientId);
+
+        var afterNotes = records.patientCase(tenant, caseId).orElseThrow();
+        assertThat(afterNotes.status()).as("the hub's move stands").isEqualTo("eligibility");
+        assertThat(afterNotes.symptoms()).isEqualTo("Follow-up call booked.");
+
+        records.upsertCase(tenant, SOURCE, ((ObjectNode) caseData("case.status_changed"))
+                .put("updated_at", OffsetDateTime.now().minusMinutes(1).toString()), patientId);
+
+        assertThat(records.patientCase(tenant, caseId).orElseThrow().status()).as("the partner's own move applies")
+                .isEqualTo("travel");
     }
 
     @Test
