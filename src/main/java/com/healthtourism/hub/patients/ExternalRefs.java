@@ -75,6 +75,14 @@ class ExternalRefs {
                 .params(sourceUpdatedAt, source, kind, externalId).update();
     }
 
+    /** The partner has this status now because the hub told it (a status push it accepted). */
+    void told(JdbcClient db, String source, String kind, String externalId, String partnerStatus) {
+        db.sql("""
+                        UPDATE external_refs SET partner_status = ?, updated_at = now()
+                        WHERE source = ? AND kind = ? AND external_id = ?""")
+                .params(partnerStatus, source, kind, externalId).update();
+    }
+
     /**
      * Records what was applied: its content hash, the partner's change time (never moving back) and the status the
      * partner's record carried (kept when it carried none).

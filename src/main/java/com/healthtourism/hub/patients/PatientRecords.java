@@ -161,6 +161,17 @@ public class PatientRecords {
         return partnerStatus != null && partnerStatus.equals(ref.partnerStatus()) ? null : partnerStatus;
     }
 
+    /**
+     * The partner accepted the hub's push of {@code status} for its case: that is the status the partner's record
+     * carries from now on, so its next delivery saying so is no move of the partner's own (see movedByPartner).
+     */
+    public void statusPushed(UUID tenant, String source, String externalCaseId, String status) {
+        transactions.inTenant(tenant, db -> {
+            refs.told(db, source, CASE, externalCaseId, status);
+            return null;
+        });
+    }
+
     /** The hub's status of the partner's case {@code externalCaseId}, if the hub has the case. */
     public Optional<String> caseStatus(UUID tenant, String source, String externalCaseId) {
         return transactions.inTenant(tenant, db -> refs.find(db, source, CASE, externalCaseId)

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +50,22 @@ public class Doktor365StatusPush {
         }).orElse(List.of());
     }
 
+    /** The push under way (exchange property): the call itself drops the message's headers. */
+    static final String PUSH = "d365Push";
+
+    record Push(UUID tenant, String caseId, String status) {
+    }
+
     /**
      * Whether the push still says where the case is. One a later move overtook (a parked push granted after the case
      * moved on, or a consumer behind its topic) would set Doktor365 back to an old status: it is not sent, and the
      * later move's own push tells Doktor365 where the case is. A push whose case the hub cannot find goes on as it is.
      */
-    public boolean current(@Header(Doktor365Requests.TENANT) String tenant, @Header(Doktor365Requests.CASE_ID) String caseId,
-                           @Header(Doktor365Requests.CASE_STATUS) String status) {
+    public boolean current(Exchange exchange) {
+        var message = exchange.getMessage();
+        var tenant = message.getHeader(Doktor365Requests.TENANT, String.class);
+        var caseId = message.getHeader(Doktor365Requests.CASE_ID, String.class);
+        var status = message.getHeader(Doktor365Requests.CASE_STATUS, String.class);
         UUID tenantId;
         try {
             tenantId = UUID.fromString(tenant);
@@ -66,6 +75,7 @@ public class Doktor365StatusPush {
         if (caseId == null || !Doktor365.isId(caseId)) {
             return true;
         }
+        exchange.setProperty(PUSH, new Push(tenantId, caseId, status));
         var now = records.caseStatus(tenantId, Doktor365Inbound.SOURCE, caseId);
         if (now.isPresent() && !now.get().equals(status)) {
             log.info("status push of Doktor365 case {} (tenant {}) is overtaken: the case is {} now, not {}; not sent",
@@ -73,5 +83,10 @@ public class Doktor365StatusPush {
             return false;
         }
         return true;
+    }
+
+    /** Doktor365 took the push: its case carries the pushed status now. */
+    public void pushed(@ExchangeProperty(PUSH) Push push) {
+        records.statusPushed(push.tenant(), Doktor365Inbound.SOURCE, push.caseId(), push.status());
     }
 }

@@ -295,6 +295,51 @@ class Doktor365SyncTest {
                         WHERE r.kind = 'case' AND r.external_id = ?""").param(partnerCaseId).query(UUID.class).single());
     }
 
+    @Test
+    void doktor365ReportingAStatusTheHubPushedIsNoMoveOfItsOwnAndKeepsTheHubsLaterMove() throws Throwable {
+        var api = new TenantApiClient(port);
+        var tenant = tenantWithCredentials(api.admin());
+        var caseId = reconciledCase(tenant, "c-1001");
+        var key = api.key(tenant, false);
+        var pushes = urlPathEqualTo("/v1/cases/c-1001/status");
+        assertThat(api.move(key, caseId, "eligibility").status()).isEqualTo(200);
+        // Doktor365 took the push (and the hub noted what it told Doktor365)
+        await().atMost(Duration.ofSeconds(60)).until(() -> "eligibility".equals(transactions.inTenant(tenant, db -> db.sql(
+                "SELECT partner_status FROM external_refs WHERE kind = 'case' AND external_id = 'c-1001'")
+                .query(String.class).single())));
+        // the next move's push is refused for now: it waits in the approval queue
+        var refused = sandbox.server().stubFor(put(pushes).atPriority(1).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/json").withBody("{\"error\": \"case_locked\"}")));
+        var ops = new OpsClient(port, OpsClient.OPS);
+        JsonNode item;
+        try {
+            assertThat(api.move(key, caseId, "travel").status()).isEqualTo(200);
+            item = await().atMost(Duration.ofSeconds(60)).until(
+                    () -> ops.get("/ops/api/approvals?status=pending&tenant=" + tenant).body().get("items"),
+                    items -> items.size() == 1).get(0);
+        } finally {
+            sandbox.server().removeStub(refused);
+        }
+
+        // Doktor365 reports the case as the hub's first push left it
+        var page = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases")).atPriority(1).willReturn(okJson("""
+                {"data": [{"id": "c-1001", "patient_id": "p-1001", "status": "quotation", "treatment": "hair transplant",
+                           "updated_at": "%s"}], "has_more": false, "next_cursor": null}"""
+                .formatted(OffsetDateTime.now().minusMinutes(1)))));
+        try {
+            reconciliation.reconcile(tenant);
+        } finally {
+            sandbox.server().removeStub(page);
+        }
+
+        assertThat(records.patientCase(tenant, caseId).orElseThrow().status()).as("the hub's later move stands")
+                .isEqualTo("travel");
+        var granted = ops.post("/ops/api/approvals/" + item.get("id").asText() + "/grant", Map.of("reason", "retry"));
+        assertThat(granted.body().get("status").asText()).isEqualTo("replayed");
+        assertThat(sandbox.server().findAll(putRequestedFor(pushes)))
+                .anySatisfy(push -> assertThat(push.getBodyAsString()).contains("travel"));
+    }
+
     private long eligibilityPushes() {
         return sandbox.server().findAll(putRequestedFor(urlPathEqualTo("/v1/cases/c-1001/status"))).stream()
                 .filter(push -> push.getBodyAsString().contains("eligibility")).count();
