@@ -263,18 +263,8 @@ class Doktor365SyncTest {
         var caseId = reconciledCase(tenant, "c-1001");
         var key = api.key(tenant, false);
         var pushes = urlPathEqualTo("/v1/cases/c-1001/status");
-        var down = sandbox.server().stubFor(put(pushes).atPriority(1).willReturn(aResponse().withStatus(422)
-                .withHeader("Content-Type", "application/json").withBody("{\"error\": \"case_locked\"}")));
         var ops = new OpsClient(port, OpsClient.OPS);
-        JsonNode item;
-        try {
-            assertThat(api.move(key, caseId, "eligibility").status()).isEqualTo(200);
-            item = await().atMost(Duration.ofSeconds(60)).until(
-                    () -> ops.get("/ops/api/approvals?status=pending&tenant=" + tenant).body().get("items"),
-                    items -> items.size() == 1).get(0);
-        } finally {
-            sandbox.server().removeStub(down);
-        }
+        var item = parkedPush(api, key, tenant, caseId, "eligibility");
         assertThat(item.get("routeId").asText()).isEqualTo("doktor365-push-status");
         assertThat(api.move(key, caseId, "travel").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.server().findAll(putRequestedFor(pushes)).stream()
@@ -285,6 +275,22 @@ class Doktor365SyncTest {
 
         assertThat(granted.body().get("status").asText()).as("its replay ends without sending").isEqualTo("replayed");
         assertThat(eligibilityPushes()).as("Doktor365 is not set back to eligibility").isEqualTo(eligibilityPushes);
+    }
+
+    /** Moves the case to {@code status} while Doktor365 refuses its push (422): the push's approval item. */
+    private JsonNode parkedPush(TenantApiClient api, String key, UUID tenant, UUID caseId, String status) {
+        var refused = sandbox.server().stubFor(put(urlPathEqualTo("/v1/cases/c-1001/status")).atPriority(1)
+                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\": \"case_locked\"}")));
+        try {
+            assertThat(api.move(key, caseId, status).status()).isEqualTo(200);
+            var ops = new OpsClient(port, OpsClient.OPS);
+            return await().atMost(Duration.ofSeconds(60)).until(
+                    () -> ops.get("/ops/api/approvals?status=pending&tenant=" + tenant).body().get("items"),
+                    items -> items.size() == 1).get(0);
+        } finally {
+            sandbox.server().removeStub(refused);
+        }
     }
 
     /** Reconciles the tenant with the sandbox's cases and returns the hub's id of the partner's case. */
@@ -308,18 +314,8 @@ class Doktor365SyncTest {
                 "SELECT partner_status FROM external_refs WHERE kind = 'case' AND external_id = 'c-1001'")
                 .query(String.class).single())));
         // the next move's push is refused for now: it waits in the approval queue
-        var refused = sandbox.server().stubFor(put(pushes).atPriority(1).willReturn(aResponse().withStatus(422)
-                .withHeader("Content-Type", "application/json").withBody("{\"error\": \"case_locked\"}")));
         var ops = new OpsClient(port, OpsClient.OPS);
-        JsonNode item;
-        try {
-            assertThat(api.move(key, caseId, "travel").status()).isEqualTo(200);
-            item = await().atMost(Duration.ofSeconds(60)).until(
-                    () -> ops.get("/ops/api/approvals?status=pending&tenant=" + tenant).body().get("items"),
-                    items -> items.size() == 1).get(0);
-        } finally {
-            sandbox.server().removeStub(refused);
-        }
+        var item = parkedPush(api, key, tenant, caseId, "travel");
 
         // Doktor365 reports the case as the hub's first push left it
         var page = sandbox.server().stubFor(get(urlPathEqualTo("/v1/cases")).atPriority(1).willReturn(okJson("""
