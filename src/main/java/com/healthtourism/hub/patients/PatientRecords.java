@@ -1,5 +1,6 @@
 package com.healthtourism.hub.patients;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,6 +24,10 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  */
 @Service
 public class PatientRecords {
+
+    /** How far ahead of the hub's clock a partner's change time may be: a later one is refused. */
+    public static final Duration CLOCK_SKEW = PartnerFields.CLOCK_SKEW;
+
 
     static final String PATIENT = "patient";
     static final String CASE = "case";

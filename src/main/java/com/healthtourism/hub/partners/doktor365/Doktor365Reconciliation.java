@@ -191,6 +191,11 @@ public class Doktor365Reconciliation {
         if (partnerCase.hasNonNull("updated_at") && updatedAt(partnerCase) == null) {
             throw new UnusablePartnerRecord("the case's updated_at is not a date-time");
         }
+        // refused before its patient is read: such a case stays in every run's window (the checkpoint never passes now)
+        var updated = updatedAt(partnerCase);
+        if (updated != null && updated.isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(PatientRecords.CLOCK_SKEW))) {
+            throw new UnusablePartnerRecord("the case's updated_at is in the future");
+        }
         var patientId = partnerCase.path("patient_id").asText(null);
         UUID patient = null;
         if (patientId != null) {

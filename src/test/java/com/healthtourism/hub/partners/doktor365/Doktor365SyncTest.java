@@ -146,7 +146,7 @@ class Doktor365SyncTest {
         var tenant = tenantWithCredentials(new TenantApiClient(port).admin());
         reconcileFrom(tenant, "2025-10-01T00:00:00Z", """
                         {"data": [
-                          {"id": "c-9401", "patient_id": "p-1001", "status": "intake", "updated_at": "2099-01-01T00:00:00Z"},
+                          {"id": "c-9401", "patient_id": "p-9401", "status": "intake", "updated_at": "2099-01-01T00:00:00Z"},
                           {"id": "c-9402", "patient_id": "p-1001", "status": "intake", "updated_at": "2025-10-02T09:00:00Z"}
                         ], "has_more": false, "next_cursor": null}""");
 
@@ -156,6 +156,8 @@ class Doktor365SyncTest {
                 .get("items");
         assertThat(items).extracting(item -> item.get("errorMessage").asText())
                 .containsExactly("the case's updated_at is in the future");
+        assertThat(sandbox.server().findAll(getRequestedFor(urlPathEqualTo("/v1/patients/p-9401"))))
+                .as("refused before its patient is read").isEmpty();
     }
 
     @Test
