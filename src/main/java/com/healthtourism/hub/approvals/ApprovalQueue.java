@@ -47,6 +47,11 @@ public class ApprovalQueue {
      * mapping route is replayed by queueing the message on the outbox again.
      */
     public static final String REPLAY_ENTRY = "hubReplayEntry";
+    /**
+     * Exchange property: the URL a failing call went to, shown (without query and user info) instead of the failed
+     * endpoint when that names only the host (outbound webhooks call the partner's URL through CamelHttpUri).
+     */
+    public static final String CALLED_URL = "hubCalledUrl";
     /** Exchange property set once the message is parked: the approval item's id. */
     public static final String PARKED_ITEM = "hubApprovalItem";
     /** Exchange property of a granted replay, set by ops' decision before the message re-enters its route: the item's id. */
@@ -100,7 +105,8 @@ public class ApprovalQueue {
         }
         var entry = exchange.getProperty(REPLAY_ENTRY, String.class);
         var entryUri = URISupport.sanitizeUri(entry != null ? entry : route.getEndpoint().getEndpointUri());
-        var failedEndpoint = exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class);
+        var failedEndpoint = exchange.getProperty(CALLED_URL, exchange.getProperty(Exchange.FAILURE_ENDPOINT, String.class),
+                String.class);
         var error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         var summary = error == null ? new FailureSummary("unknown", "failed without an exception")
                 : FailureSummary.of(error);

@@ -144,6 +144,8 @@ class PartnerDownApprovalTest {
 
         var item = await().atMost(Duration.ofSeconds(60)).until(() -> pending(tenant), items -> items.size() == 1).get(0);
         assertThat(item.get("errorMessage").asText()).isEqualTo("HTTP 500 Internal Server Error");
+        assertThat(item.get("endpoint").asText()).as("the partner's URL, without its query")
+                .isEqualTo(partner.baseUrl() + path);
         assertThat(partner.findAll(postRequestedFor(urlEqualTo(path + query))))
                 .as("every attempt went to the partner's URL, its query byte for byte").hasSize(ATTEMPTS_PER_DELIVERY);
         assertThat(deliveries(tenant)).as("a failed delivery is not recorded as delivered").isZero();
