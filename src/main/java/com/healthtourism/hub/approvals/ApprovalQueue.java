@@ -48,8 +48,8 @@ public class ApprovalQueue {
      */
     public static final String REPLAY_ENTRY = "hubReplayEntry";
     /**
-     * Exchange property: the URL a failing call went to, shown (without query and user info) instead of the failed
-     * endpoint when that names only the host (outbound webhooks call the partner's URL through CamelHttpUri).
+     * Exchange property: the URL a route calls, shown (without query and user info) as the failed endpoint instead of
+     * Camel's, which names only the host when the URL goes in CamelHttpUri (outbound webhooks).
      */
     public static final String CALLED_URL = "hubCalledUrl";
     /** Exchange property set once the message is parked: the approval item's id. */

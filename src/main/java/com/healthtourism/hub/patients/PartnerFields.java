@@ -52,10 +52,15 @@ final class PartnerFields {
         } catch (DateTimeParseException e) {
             throw new UnusablePartnerRecord("the " + what + "'s updated_at is not an ISO-8601 date-time");
         }
+        notAhead(updatedAt, what);
+        return updatedAt;
+    }
+
+    /** Refuses a change time more than {@link #CLOCK_SKEW} ahead of the hub's clock. */
+    static void notAhead(OffsetDateTime updatedAt, String what) {
         if (updatedAt.isAfter(OffsetDateTime.now().plus(CLOCK_SKEW))) {
             throw new UnusablePartnerRecord("the " + what + "'s updated_at is in the future");
         }
-        return updatedAt;
     }
 
     /** The values in one unambiguous string (an absent value differs from every text), for a keyed content hash. */

@@ -1,6 +1,6 @@
 package com.healthtourism.hub.patients;
 
-import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,10 +25,6 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
 @Service
 public class PatientRecords {
 
-    /** How far ahead of the hub's clock a partner's change time may be: a later one is refused. */
-    public static final Duration CLOCK_SKEW = PartnerFields.CLOCK_SKEW;
-
-
     static final String PATIENT = "patient";
     static final String CASE = "case";
 
@@ -47,6 +43,14 @@ public class PatientRecords {
         this.personal = personal;
         this.refs = refs;
         this.json = json;
+    }
+
+    /**
+     * Refuses a partner's change time more than a few minutes ahead of the hub's clock (UnusablePartnerRecord), as the
+     * upserts do: kept, it would hold back every real change of the record until then.
+     */
+    public static void refuseFutureChange(OffsetDateTime updatedAt, String what) {
+        PartnerFields.notAhead(updatedAt, what);
     }
 
     /**

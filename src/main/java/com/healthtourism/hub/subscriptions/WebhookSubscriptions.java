@@ -40,8 +40,6 @@ public class WebhookSubscriptions {
     public static final String TARGET_URL = "hubTargetUrl";
     /** Exchange property: the subscription's URL and secret as {@link #prepare} read them (never a header). */
     static final String TARGET = "partnerTarget";
-    /** The partner URL of the attempt under way (set by partner-webhook-delivery). */
-    static final String URL = "partnerUrl";
     /** Exchange property: the event id a delivery is signed with (the hub's headers are gone by then). */
     static final String SIGNED_EVENT_ID = "partnerEventId";
 
@@ -154,7 +152,7 @@ public class WebhookSubscriptions {
      * CamelHttpUri header, so nothing in its query is ever read as a Camel option (a partner URL ending in
      * ?throwExceptionOnFailure=false would otherwise turn every failed delivery into a success).
      */
-    public String endpoint(@ExchangeProperty(URL) String url) {
+    public String endpoint(@ExchangeProperty(ApprovalQueue.CALLED_URL) String url) {
         var uri = URI.create(url);
         return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost()
                 + (uri.getPort() < 0 ? "" : ":" + uri.getPort());

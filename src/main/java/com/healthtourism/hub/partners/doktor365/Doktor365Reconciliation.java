@@ -193,8 +193,8 @@ public class Doktor365Reconciliation {
         }
         // refused before its patient is read: such a case stays in every run's window (the checkpoint never passes now)
         var updated = updatedAt(partnerCase);
-        if (updated != null && updated.isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(PatientRecords.CLOCK_SKEW))) {
-            throw new UnusablePartnerRecord("the case's updated_at is in the future");
+        if (updated != null) {
+            PatientRecords.refuseFutureChange(updated, "case");
         }
         var patientId = partnerCase.path("patient_id").asText(null);
         UUID patient = null;

@@ -88,11 +88,6 @@ public class Doktor365Tokens {
         return value != null && value.startsWith(prefix) ? value.substring(prefix.length()) : null;
     }
 
-    /** The token in a cached value (tests read the cache). */
-    static String tokenIn(String cachedValue) {
-        return cachedValue == null ? null : cachedValue.substring(cachedValue.indexOf(' ') + 1);
-    }
-
     /**
      * New credentials (another client, another base URL): the token of the old ones must not be sent with them, nor
      * go on reading the old account's records into this tenant until it expires.

@@ -94,9 +94,10 @@ class Doktor365ConnectorTest {
         return tenant("hub-" + UUID.randomUUID(), Map.of("doktor365RatePerSecond", 100));
     }
 
-    /** The tenant's cached access token. */
+    /** The tenant's cached access token (the value is the credentials' fingerprint, a space, the token). */
     private String token(UUID tenant) {
-        return Doktor365Tokens.tokenIn(redis.opsForValue().get("d365:token:" + tenant));
+        var cached = redis.opsForValue().get("d365:token:" + tenant);
+        return cached == null ? null : cached.substring(cached.indexOf(' ') + 1);
     }
 
     private List<LoggedRequest> tokenRequests() {
