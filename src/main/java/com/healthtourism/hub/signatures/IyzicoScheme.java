@@ -73,7 +73,7 @@ public final class IyzicoScheme implements SignatureScheme {
     }
 
     /** The signed string after the secret key, chosen by the notification's form. */
-    static String signedFields(JsonNode body) {
+    public static String signedFields(JsonNode body) {
         String token = text(body, "token");
         if (!token.isEmpty()) {
             return text(body, "iyziEventType") + signedPaymentId(body) + token

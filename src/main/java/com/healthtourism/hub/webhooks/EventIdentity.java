@@ -9,10 +9,10 @@ import com.healthtourism.hub.signatures.IyzicoScheme;
 
 /**
  * The partner's own identity of an event, which makes a retried delivery recognisable: Stripe's
- * event id, iyzico's event type + payment + token + status, Standard Webhooks' webhook-id, else the
- * sender's X-Idempotency-Key, else the body's hash. The dedupe key is its SHA-256; tenant and
- * source scope it in storage. The partner event id kept in clear is the identity, except that iyzico's checkout
- * token is left out of it.
+ * event id, iyzico's signed fields (event type, payment, token, conversation and status, joined as its
+ * signature joins them), Standard Webhooks' webhook-id, else the sender's X-Idempotency-Key, else the
+ * body's hash. The dedupe key is its SHA-256; tenant and source scope it in storage. The partner event
+ * id kept in clear is the identity, except for iyzico: its event type, payment and status.
  */
 @Component("eventIdentity")
 public class EventIdentity {
@@ -40,14 +40,14 @@ public class EventIdentity {
             }
             case "iyzico" -> {
                 type = text(body, "iyziEventType");
-                // the id the signature covers: an unsigned one could be changed to pass a replay off as a new event
-                var signedPayment = IyzicoScheme.signedPaymentId(body);
-                var payment = signedPayment.isEmpty() ? null : signedPayment;
-                id = type == null || payment == null ? null
-                        : String.join(":", type, payment, orEmpty(text(body, "token")), orEmpty(text(body, "status")));
+                // the identity is the very string the signature covers (after the secret key). iyzico joins its
+                // fields without a separator, so a captured notification whose field boundaries were moved (a token
+                // added, digits shifted from the payment id into the conversation id) still verifies: as that one
+                // string, every such re-split is the same event, answered as a duplicate, never a new payment event
+                id = body == null ? null : "signed:" + IyzicoScheme.signedFields(body);
                 // the checkout token retrieves the payment with the merchant's keys: it is part of the identity (hashed)
                 // but not of the id stored in clear and shown to ops
-                shown = id == null ? null : String.join(":", type, payment, orEmpty(text(body, "status")));
+                shown = String.join(":", orEmpty(type), IyzicoScheme.signedPaymentId(body), orEmpty(text(body, "status")));
             }
             case "standard-webhooks" -> {
                 type = text(body, "type");

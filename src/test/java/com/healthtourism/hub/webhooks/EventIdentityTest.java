@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import com.healthtourism.hub.signatures.IyzicoScheme;
+
 class EventIdentityTest {
 
     private final EventIdentity identity = new EventIdentity();
@@ -54,6 +56,26 @@ class EventIdentityTest {
         assertThat(unsignedIdAdded.dedupeKey()).as("a replay with an unsigned id added is the same event")
                 .isEqualTo(signed.dedupeKey());
         assertThat(unsignedIdAdded.partnerEventId()).isEqualTo("API_AUTH:22484059:SUCCESS");
+    }
+
+    @Test
+    void anIyzicoNotificationWithItsFieldBoundariesMovedIsTheSameEvent() throws Exception {
+        var original = body("{\"iyziEventType\":\"API_AUTH\",\"paymentId\":\"22484059\","
+                + "\"paymentConversationId\":\"conversationId\",\"status\":\"SUCCESS\"}");
+        // a token added (the hosted-page form) and the conversation id shortened by it, or digits of the payment id
+        // moved into the conversation id: iyzico joins the fields without a separator, so the signature still holds
+        var tokenAdded = body("{\"iyziEventType\":\"API_AUTH\",\"paymentId\":\"22484059\",\"iyziPaymentId\":\"22484059\","
+                + "\"token\":\"c\",\"paymentConversationId\":\"onversationId\",\"status\":\"SUCCESS\"}");
+        var digitsMoved = body("{\"iyziEventType\":\"API_AUTH\",\"paymentId\":\"2248405\","
+                + "\"paymentConversationId\":\"9conversationId\",\"status\":\"SUCCESS\"}");
+        var secret = "sandbox-UuLnD7wZa0a3DmytfIrwHQqAMfqCNJrs";
+        assertThat(IyzicoScheme.signature(secret, tokenAdded)).isEqualTo(IyzicoScheme.signature(secret, original));
+        assertThat(IyzicoScheme.signature(secret, digitsMoved)).isEqualTo(IyzicoScheme.signature(secret, original));
+
+        var first = identity.of("iyzico", original, Map.of(), new byte[0]);
+        assertThat(identity.of("iyzico", tokenAdded, Map.of(), new byte[0]).dedupeKey()).isEqualTo(first.dedupeKey());
+        assertThat(identity.of("iyzico", digitsMoved, Map.of(), new byte[0]).dedupeKey()).isEqualTo(first.dedupeKey());
+        assertThat(first.partnerEventId()).isEqualTo("API_AUTH:22484059:SUCCESS");
     }
 
     @Test
