@@ -79,11 +79,12 @@ public class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/webhooks/**", "/error", "/login", "/logout", "/favicon.ico").permitAll()
                         .requestMatchers("/admin/**").hasRole(HubUsers.ADMIN)
-                        // A message's raw payload and replays are admin-only; ops may search and read metadata.
-                        .requestMatchers(HttpMethod.GET, "/ops/tenants/*/messages/*/payload").hasRole(HubUsers.ADMIN)
+                        // A message's raw payload and replays are admin-only; ops may search and read metadata. The
+                        // payloads by every method: MVC answers HEAD with the GET handler, which reads (and audits) it.
+                        .requestMatchers("/ops/tenants/*/messages/*/payload").hasRole(HubUsers.ADMIN)
                         .requestMatchers(HttpMethod.POST, "/ops/tenants/*/messages/replay",
                                 "/ops/tenants/*/messages/*/replay").hasRole(HubUsers.ADMIN)
-                        .requestMatchers(HttpMethod.GET, "/ops/api/approvals/*/payload").hasRole(HubUsers.ADMIN)
+                        .requestMatchers("/ops/api/approvals/*/payload").hasRole(HubUsers.ADMIN)
                         .requestMatchers("/ops/**", "/actuator/**").hasRole(HubUsers.OPS)
                         .anyRequest().authenticated())
                 .formLogin(form -> form.permitAll())

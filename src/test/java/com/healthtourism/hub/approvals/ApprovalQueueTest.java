@@ -269,6 +269,7 @@ class ApprovalQueueTest {
         assertThat(preview.body().at("/payload/patient/email").asText()).isEqualTo("***");
         assertThat(preview.response().body()).doesNotContain("ayse", "Yilmaz");
         assertThat(ops().get("/ops/api/approvals/" + id + "/payload").status()).isEqualTo(403);
+        assertThat(ops().head("/ops/api/approvals/" + id + "/payload").status()).as("HEAD reads it as GET does").isEqualTo(403);
         assertThat(admin().get("/ops/api/approvals/" + id + "/payload").status()).isEqualTo(200);
 
         assertThat(auditCount(tenant, "approval.payload.preview", OpsClient.OPS)).isEqualTo(1);

@@ -28,6 +28,10 @@ public final class OpsClient {
         return send("GET", path, null, Map.of());
     }
 
+    public Answer head(String path) {
+        return send("HEAD", path, null, Map.of());
+    }
+
     public Answer post(String path, Object body) {
         return send("POST", path, body, Map.of());
     }
