@@ -116,7 +116,10 @@ public class InboundMessageSearch {
                             FROM picked WHERE m.tenant_id = ? AND m.id = picked.id
                             RETURNING m.id, m.received_at
                         ), queued AS (
-                            INSERT INTO outbox (tenant_id, message_id) SELECT ?, id FROM replayed RETURNING message_id
+                            -- the outbox's order is the order of publication: in the order they were received,
+                            -- not in whatever order the join returned them
+                            INSERT INTO outbox (tenant_id, message_id) SELECT ?, id FROM replayed
+                            ORDER BY received_at, id RETURNING message_id
                         )
                         SELECT replayed.id FROM replayed JOIN queued ON queued.message_id = replayed.id
                         ORDER BY replayed.received_at, replayed.id""")

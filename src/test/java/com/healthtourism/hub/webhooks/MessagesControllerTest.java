@@ -48,6 +48,9 @@ class MessagesControllerTest {
     @Autowired
     FieldCipher cipher;
 
+    @Autowired
+    InboundMessageSearch search;
+
     private final OffsetDateTime base = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).minusDays(1);
 
     private TestRestTemplate admin() {
@@ -232,7 +235,32 @@ class MessagesControllerTest {
         });
 
         assertProblem(get(ops(), "/ops/tenants/" + tenant + "/messages/" + id + "/payload"), HttpStatus.FORBIDDEN, null);
+        // MVC answers HEAD with the GET handler, which would decrypt the payload and audit the read
+        assertThat(ops().exchange("/ops/tenants/" + tenant + "/messages/" + id + "/payload", HttpMethod.HEAD, null, Void.class)
+                .getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
         assertThat(audit(tenant, "message.payload.read")).hasSize(1);
+    }
+
+    @Test
+    void aFilteredReplayQueuesItsMessagesInTheOrderTheyWereReceived() {
+        var tenant = tenant();
+        // stored newest first, so the table holds them against the order they were received in
+        var received = new ArrayList<UUID>();
+        for (int i = 5; i >= 0; i--) {
+            received.add(0, message(tenant, "stripe", "refund.created", "failed", base.plusMinutes(i)));
+        }
+
+        // the outbox read in the replay's own transaction, before the relay can take the rows; the join that finds the
+        // picked messages made a hash join, which returns them in the table's order
+        var queued = transactions.inTenant(tenant, db -> {
+            db.sql("SET LOCAL enable_nestloop = off").update();
+            db.sql("SET LOCAL enable_mergejoin = off").update();
+            search.replay(db, tenant, new MessageQuery(null, null, "failed", null, null), 100);
+            return db.sql("SELECT message_id FROM outbox WHERE tenant_id = ? ORDER BY id").param(tenant)
+                    .query(UUID.class).list();
+        });
+
+        assertThat(queued).containsExactlyElementsOf(received);
     }
 
     @Test
