@@ -263,8 +263,9 @@ public class OutboxRelay {
     public void failed(OutboxEntry entry, Exception error) {
         var reason = describe(error);
         settle(entry, "failed", reason);
+        // an event the hub raised itself (too long for Kafka) has no partner source
         Counter.builder("hub.webhooks.failed").description("inbound messages whose mapping failed")
-                .tag("source", entry.source()).register(meters).increment();
+                .tag("source", entry.source() == null ? "hub" : entry.source()).register(meters).increment();
         log.warn("message {} of tenant {} ({} {}) failed: {}", entry.messageId(), entry.tenantId(), entry.source(),
                 entry.eventType(), reason);
     }

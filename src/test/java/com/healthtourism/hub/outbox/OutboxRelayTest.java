@@ -55,6 +55,9 @@ class OutboxRelayTest {
     @Autowired
     RaisedEvents raised;
 
+    @Autowired
+    OutboxRelay relay;
+
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
 
@@ -223,6 +226,19 @@ class OutboxRelayTest {
 
     private UUID storedIdOf(UUID tenant) {
         return transactions.inTenant(tenant, db -> db.sql("SELECT id FROM inbound_messages").query(UUID.class).single());
+    }
+
+    @Test
+    void aRaisedEventThatFailsIsSettledAndCountedAsTheHubs() {
+        var tenant = createTenant(http);
+        var event = new com.healthtourism.hub.events.OutgoingEvent("hub.approval", tenant + ":a", UUID.randomUUID().toString(),
+                "approval.granted", "{}");
+        // no partner message: no source (a row id no other row has, so settling it deletes nothing)
+        var entry = new OutboxEntry(-1, tenant, null, null, null, null, 1, null, null, event);
+
+        relay.failed(entry, new com.healthtourism.hub.events.MappingFailure("the event is longer than Kafka takes"));
+
+        assertThat(meters.find("hub.webhooks.failed").tag("source", "hub").counter()).isNotNull();
     }
 
     private double unmappedCount() {
