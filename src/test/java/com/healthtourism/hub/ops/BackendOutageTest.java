@@ -2,6 +2,7 @@ package com.healthtourism.hub.ops;
 
 import static com.healthtourism.hub.webhooks.WebhookClient.stripeEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -16,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -77,6 +82,8 @@ class BackendOutageTest {
         redis = new TcpProxy(cache.getHost(), cache.getPort()).start();
         registry.add("spring.data.redis.url", () -> "redis://" + redis.host() + ":" + redis.port() + cache.getPath());
         registry.add("spring.data.redis.timeout", () -> "500ms");
+        // the hub's own setting (application.yml), shortened
+        registry.add("HUB_DB_SOCKET_TIMEOUT", () -> "5");
         var store = URI.create((String) backends.get("hub.s3.url"));
         s3 = new TcpProxy(store.getHost(), store.getPort()).start();
         registry.add("hub.s3.url", () -> "http://" + s3.host() + ":" + s3.port());
@@ -194,6 +201,36 @@ class BackendOutageTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(partner.stripe(tenant, body).status()).isEqualTo(202));
         assertThat(messagesFor(tenant)).isOne();
+    }
+
+    @Test
+    void aCallToAPostgresThatStopsAnsweringFailsWithinTheSocketTimeoutAndTheIntakeRecovers() throws Exception {
+        var partner = new WebhookClient(port);
+        var tenant = partner.tenantWithSources(Map.of());
+        var calls = Executors.newSingleThreadExecutor();
+        var connection = dataSource.getConnection();
+        Future<Boolean> call = null;
+        try {
+            connection.createStatement().execute("SELECT 1");
+            // PostgreSQL's answers stop coming, the connection stays open: a failover behind a moved address
+            postgres.slow(Duration.ofMinutes(2));
+            call = calls.submit(() -> connection.createStatement().execute("SELECT 1"));
+            var pending = call;
+            assertThatThrownBy(() -> pending.get(20, TimeUnit.SECONDS)).as("the read gives up after the socket timeout (5 s)")
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SQLException.class);
+        } finally {
+            postgres.slow(Duration.ZERO);
+            if (call == null || !call.isDone()) {
+                // without a timeout the read would wait for the held answer: closed under it, not waited for
+                connection.abort(Runnable::run);
+            }
+            connection.close();
+            calls.shutdownNow();
+            restorePostgres();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                partner.stripe(tenant, stripeEvent("evt_" + UUID.randomUUID().toString().replace("-", ""),
+                        "payment_intent.succeeded")).status()).isEqualTo(202));
     }
 
     @Test
