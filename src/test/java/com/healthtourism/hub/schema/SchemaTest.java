@@ -63,6 +63,23 @@ class SchemaTest {
     }
 
     @Test
+    void everyFunctionThatRunsAsTheOwnerSearchesTheCallersTemporarySchemaLast() throws SQLException {
+        // otherwise the caller's temporary objects come first, and the caller's code could run as the schema owner
+        try (var owner = OwnerDatabase.connect(environment);
+             var rows = owner.createStatement().executeQuery("""
+                     SELECT p.proname, coalesce(array_to_string(p.proconfig, ';'), '') FROM pg_proc p
+                     JOIN pg_namespace n ON n.oid = p.pronamespace
+                     WHERE n.nspname = 'public' AND p.prosecdef ORDER BY p.proname""")) {
+            var functions = 0;
+            while (rows.next()) {
+                functions++;
+                assertThat(rows.getString(2)).as(rows.getString(1)).contains("search_path=public, pg_temp");
+            }
+            assertThat(functions).isGreaterThanOrEqualTo(4);
+        }
+    }
+
+    @Test
     void auditLogsArePartitionedByMonthWithADefault() throws SQLException {
         try (var owner = OwnerDatabase.connect(environment);
              var rows = owner.createStatement().executeQuery("""
