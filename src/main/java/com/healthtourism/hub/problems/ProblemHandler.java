@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
+import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -38,6 +39,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         var problem = Problems.problem(e.status(), e.getMessage(), e.field());
         e.properties().forEach(problem::setProperty);
         return Problems.respond(problem, null);
+    }
+
+    /** A constraint on a parameter of a controller validated as a whole ({@code @Validated}): the last path node names it. */
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Object> constraintViolated(ConstraintViolationException e) {
+        var violation = e.getConstraintViolations().iterator().next();
+        String field = null;
+        for (var node : violation.getPropertyPath()) {
+            field = node.getName();
+        }
+        return Problems.respond(Problems.problem(HttpStatus.BAD_REQUEST, field + ": " + violation.getMessage(), field), null);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

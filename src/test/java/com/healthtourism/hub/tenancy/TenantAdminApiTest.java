@@ -90,6 +90,12 @@ class TenantAdminApiTest {
             after = (String) page.getBody().get("next");
         } while (after != null);
         assertThat(seen).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(3).isSorted();
+        for (var limit : List.of("0", "-1", "501")) {
+            var refused = admin().getForEntity("/admin/tenants?limit=" + limit, Map.class);
+            assertThat(refused.getStatusCode()).as(limit).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(refused.getHeaders().getContentType().toString()).startsWith("application/problem+json");
+            assertThat(refused.getBody()).containsEntry("field", "limit");
+        }
     }
 
     @Test
