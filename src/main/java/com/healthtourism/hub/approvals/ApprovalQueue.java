@@ -38,6 +38,9 @@ import com.healthtourism.hub.webhooks.StoredHeaders;
 @Component("approvalQueue")
 public class ApprovalQueue {
 
+    /** The longest failed endpoint an item keeps (approval_items.endpoint). */
+    static final int MAX_ENDPOINT = 1000;
+
     /** Header a route sets to the tenant of the message; every dead-lettered exchange must carry it. */
     public static final String TENANT = "hubTenant";
     /** Header with the message's own identity (event id, delivery key); without it the body's hash is used. */
@@ -167,7 +170,9 @@ public class ApprovalQueue {
         var sanitized = URISupport.sanitizeUri(endpoint);
         var query = sanitized.indexOf('?');
         var withoutQuery = query < 0 ? sanitized : sanitized.substring(0, query);
-        return withoutQuery.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+        var shown = withoutQuery.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+        // cut to what approval_items.endpoint holds: a longer partner URL must not make the message impossible to park
+        return shown.length() <= MAX_ENDPOINT ? shown : shown.substring(0, MAX_ENDPOINT - 1) + "\u2026";
     }
 
     /**

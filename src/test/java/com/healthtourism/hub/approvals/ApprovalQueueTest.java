@@ -195,6 +195,18 @@ class ApprovalQueueTest {
     }
 
     @Test
+    void aMessageWhosePartnerUrlIsLongerThanAnItemKeepsIsParkedWithTheUrlCut() {
+        var tenant = tenant();
+        // a subscription may name a URL of up to 2,048 characters; an item keeps 1,000 of the failed endpoint
+        var url = "https://partner.example/" + "a".repeat(1100);
+
+        var id = park(tenant, "partner-webhook-delivery", "sub:evt_long_url", PAYLOAD, http503(), url);
+
+        var endpoint = ops().get("/ops/api/approvals/" + id).body().get("endpoint").asText();
+        assertThat(endpoint).hasSize(1000).startsWith("https://partner.example/aaaa").endsWith("\u2026");
+    }
+
+    @Test
     void theSameIdempotencyKeyDecidesOnce() throws SQLException {
         var tenant = tenant();
         var id = park(tenant, "partner-webhook-delivery", "sub:evt_key", PAYLOAD, http503());
@@ -382,13 +394,17 @@ class ApprovalQueueTest {
     }
 
     private UUID park(UUID tenant, String routeId, String originKey, String body, Throwable error) {
+        return park(tenant, routeId, originKey, body, error, "http://partner.example/hook");
+    }
+
+    private UUID park(UUID tenant, String routeId, String originKey, String body, Throwable error, String endpoint) {
         var exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(body);
         exchange.getMessage().setHeader("hubTenant", tenant.toString());
         exchange.getMessage().setHeader("hubOriginKey", originKey);
         exchange.getMessage().setHeader("Authorization", "Bearer secret-token");
         exchange.setProperty(Exchange.FAILURE_ROUTE_ID, routeId);
-        exchange.setProperty(Exchange.FAILURE_ENDPOINT, "http://partner.example/hook");
+        exchange.setProperty(Exchange.FAILURE_ENDPOINT, endpoint);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, error);
         var result = producer.send("direct:dead-letter", exchange);
         assertThat(result.getException()).isNull();
