@@ -6,11 +6,15 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -51,9 +55,17 @@ public class SubscriptionsController {
     private final TenantTransactions transactions;
     private final AuditTrail audit;
     private final PartnerBreakers breakers;
+    private final Set<String> families;
 
+    /**
+     * @param topics the topics the fan-out sends to partners (hub.partner-webhooks.topics): a subscription may only
+     *               want events of their families, or it would be accepted and never get one
+     */
     public SubscriptionsController(Subscriptions subscriptions, TenantRepository tenants,
-                                   TenantTransactions transactions, AuditTrail audit, PartnerBreakers breakers) {
+                                   TenantTransactions transactions, AuditTrail audit, PartnerBreakers breakers,
+                                   @Value("${hub.partner-webhooks.topics}") List<String> topics) {
+        this.families = topics.stream().map(topic -> topic.startsWith("hub.") ? topic.substring("hub.".length()) : topic)
+                .collect(Collectors.toCollection(TreeSet::new));
         this.subscriptions = subscriptions;
         this.breakers = breakers;
         this.tenants = tenants;
@@ -156,7 +168,7 @@ public class SubscriptionsController {
         }
     }
 
-    private static List<String> checkEvents(List<String> events) {
+    private List<String> checkEvents(List<String> events) {
         if (events == null) {
             return List.of();
         }
@@ -164,6 +176,10 @@ public class SubscriptionsController {
             EventPatterns.problem(event).ifPresent(problem -> {
                 throw new BadRequest("events", problem);
             });
+            if (!families.contains(event.substring(0, event.indexOf('.')))) {
+                throw new BadRequest("events", "partners are sent events of " + String.join(", ", families)
+                        + " only (hub.partner-webhooks.topics)");
+            }
         }
         return events.stream().distinct().toList();
     }
