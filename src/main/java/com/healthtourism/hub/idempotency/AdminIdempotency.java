@@ -1,6 +1,7 @@
 package com.healthtourism.hub.idempotency;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,8 +39,11 @@ public class AdminIdempotency {
 
     /** What a request carrying a key should do. */
     public sealed interface Claim {
-        /** The key is this request's: run it, then {@link #complete} or {@link #release}. */
-        record Claimed() implements Claim { }
+        /**
+         * The key is this request's: run it, then {@link #complete} or {@link #release}. {@code since} (when it was
+         * claimed) tells this request's claim from a later one that took the key over from it: only its own counts.
+         */
+        record Claimed(OffsetDateTime since) implements Claim { }
 
         /** The same request ran before: answer with its response. */
         record Replay(int status, String contentType, Map<String, String> headers, byte[] body) implements Claim { }
@@ -54,18 +58,19 @@ public class AdminIdempotency {
     public Claim claim(String principal, String keyHash, String requestHash) {
         return transactions.withoutTenant(db -> {
             // Either a fresh row, or taking over one whose request died or whose retention ran out.
-            int claimed = db.sql("""
+            var claimed = db.sql("""
                             INSERT INTO admin_idempotency (principal, key_hash, request_hash) VALUES (?, ?, ?)
                             ON CONFLICT (principal, key_hash) DO UPDATE
                                 SET request_hash = EXCLUDED.request_hash, status = NULL, content_type = NULL,
                                     response_headers = NULL, response_body = NULL, created_at = now()
                                 WHERE admin_idempotency.created_at < now() - CAST(? AS interval)
                                    OR (admin_idempotency.status IS NULL
-                                       AND admin_idempotency.created_at < now() - CAST(? AS interval))""")
+                                       AND admin_idempotency.created_at < now() - CAST(? AS interval))
+                            RETURNING created_at""")
                     .params(principal, keyHash, requestHash, interval(retention), interval(staleAfter))
-                    .update();
-            if (claimed == 1) {
-                return new Claim.Claimed();
+                    .query(OffsetDateTime.class).optional();
+            if (claimed.isPresent()) {
+                return new Claim.Claimed(claimed.get());
             }
             return db.sql("""
                             SELECT request_hash, status, content_type, response_headers::text AS response_headers,
@@ -88,15 +93,18 @@ public class AdminIdempotency {
         });
     }
 
-    /** Stores the response of the claimed request for replays: status, content type, the given headers, body. */
-    public void complete(String principal, String keyHash, int status, String contentType, Map<String, String> headers,
-                         byte[] body) {
+    /**
+     * Stores the response of the claimed request for replays: status, content type, the given headers, body. Nothing,
+     * if a later request took the key over meanwhile (this one ran past stale-after): the key is that one's now.
+     */
+    public void complete(String principal, String keyHash, Claim.Claimed claim, int status, String contentType,
+                         Map<String, String> headers, byte[] body) {
         var kept = headers.isEmpty() ? null : json(headers);
         transactions.withoutTenant(db -> db.sql("""
                         UPDATE admin_idempotency SET status = ?, content_type = ?, response_headers = CAST(? AS jsonb),
                                                      response_body = ?
-                        WHERE principal = ? AND key_hash = ? AND status IS NULL""")
-                .params(status, contentType, kept, body, principal, keyHash).update());
+                        WHERE principal = ? AND key_hash = ? AND status IS NULL AND created_at = ?""")
+                .params(status, contentType, kept, body, principal, keyHash, claim.since()).update());
     }
 
     private static String json(Map<String, String> headers) {
@@ -115,11 +123,14 @@ public class AdminIdempotency {
         }
     }
 
-    /** Frees the key (the request failed on the server's side) so the client may retry with it. */
-    public void release(String principal, String keyHash) {
+    /**
+     * Frees the key (the request failed on the server's side) so the client may retry with it; not when a later request
+     * took it over meanwhile.
+     */
+    public void release(String principal, String keyHash, Claim.Claimed claim) {
         transactions.withoutTenant(db -> db.sql(
-                        "DELETE FROM admin_idempotency WHERE principal = ? AND key_hash = ? AND status IS NULL")
-                .params(principal, keyHash).update());
+                        "DELETE FROM admin_idempotency WHERE principal = ? AND key_hash = ? AND status IS NULL AND created_at = ?")
+                .params(principal, keyHash, claim.since()).update());
     }
 
     /**

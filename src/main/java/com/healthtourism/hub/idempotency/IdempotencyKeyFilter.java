@@ -100,8 +100,8 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
             problem(response, HttpStatus.SERVICE_UNAVAILABLE, "storage is unavailable, retry later");
             return;
         }
-        if (claim instanceof AdminIdempotency.Claim.Claimed) {
-            runAndKeep(new BufferedBodyRequest(request, body), response, chain, principal, keyHash);
+        if (claim instanceof AdminIdempotency.Claim.Claimed claimed) {
+            runAndKeep(new BufferedBodyRequest(request, body), response, chain, principal, keyHash, claimed);
         } else if (claim instanceof AdminIdempotency.Claim.Replay replay) {
             replay(response, replay);
         } else if (claim instanceof AdminIdempotency.Claim.Mismatch) {
@@ -137,19 +137,20 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
     }
 
     private void runAndKeep(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                            String principal, String keyHash) throws ServletException, IOException {
+                            String principal, String keyHash, AdminIdempotency.Claim.Claimed claim)
+            throws ServletException, IOException {
         var captured = new ContentCachingResponseWrapper(response);
         try {
             chain.doFilter(request, captured);
         } catch (ServletException | IOException | RuntimeException e) {
-            store.release(principal, keyHash);
+            store.release(principal, keyHash, claim);
             throw e;
         }
         if (captured.getStatus() < 500 && request.getAttribute(DO_NOT_KEEP) == null) {
-            store.complete(principal, keyHash, captured.getStatus(), captured.getContentType(), kept(captured),
+            store.complete(principal, keyHash, claim, captured.getStatus(), captured.getContentType(), kept(captured),
                     captured.getContentAsByteArray());
         } else {
-            store.release(principal, keyHash);
+            store.release(principal, keyHash, claim);
         }
         captured.copyBodyToResponse();
     }

@@ -3,6 +3,7 @@ package com.healthtourism.hub.idempotency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -188,8 +189,9 @@ class AdminIdempotencyTest {
         assertThat(replayed.getHeaders().getFirst(IdempotencyKeyFilter.REPLAYED_HEADER)).isEqualTo("true");
 
         var keyHash = DigestUtils.sha256Hex(UUID.randomUUID().toString());
-        assertThat(idempotency.claim("test-admin", keyHash, "r")).isInstanceOf(AdminIdempotency.Claim.Claimed.class);
-        idempotency.release("test-admin", keyHash);
+        var claim = idempotency.claim("test-admin", keyHash, "r");
+        assertThat(claim).isInstanceOf(AdminIdempotency.Claim.Claimed.class);
+        idempotency.release("test-admin", keyHash, (AdminIdempotency.Claim.Claimed) claim);
         assertThat(idempotency.claim("test-admin", keyHash, "r")).isInstanceOf(AdminIdempotency.Claim.Claimed.class);
     }
 
@@ -197,9 +199,9 @@ class AdminIdempotencyTest {
     void theSweepDeletesRowsOlderThanADayUnderItsLock() throws SQLException {
         var old = DigestUtils.sha256Hex(UUID.randomUUID().toString());
         var recent = DigestUtils.sha256Hex(UUID.randomUUID().toString());
-        idempotency.claim("sweeper", old, "r");
+        var oldClaim = (AdminIdempotency.Claim.Claimed) idempotency.claim("sweeper", old, "r");
         idempotency.claim("sweeper", recent, "r");
-        idempotency.complete("sweeper", old, 201, "application/json", Map.of(), "{}".getBytes());
+        idempotency.complete("sweeper", old, oldClaim, 201, "application/json", Map.of(), "{}".getBytes());
         try (var owner = OwnerDatabase.connect(environment)) {
             owner.createStatement().execute("UPDATE admin_idempotency SET created_at = now() - interval '25 hours'"
                     + " WHERE key_hash = '" + old + "'");
@@ -225,8 +227,8 @@ class AdminIdempotencyTest {
     @Test
     void anExpiredKeyMayBeUsedAgain() throws SQLException {
         var keyHash = DigestUtils.sha256Hex(UUID.randomUUID().toString());
-        idempotency.claim("expiry", keyHash, "first");
-        idempotency.complete("expiry", keyHash, 200, "application/json", Map.of(), "{}".getBytes());
+        var first = (AdminIdempotency.Claim.Claimed) idempotency.claim("expiry", keyHash, "first");
+        idempotency.complete("expiry", keyHash, first, 200, "application/json", Map.of(), "{}".getBytes());
         assertThat(idempotency.claim("expiry", keyHash, "second")).isInstanceOf(AdminIdempotency.Claim.Mismatch.class);
         try (var owner = OwnerDatabase.connect(environment)) {
             owner.createStatement().execute("UPDATE admin_idempotency SET created_at = now() - interval '25 hours'"
@@ -234,6 +236,27 @@ class AdminIdempotencyTest {
         }
         assertThat(idempotency.claim("expiry", keyHash, "second")).isInstanceOf(AdminIdempotency.Claim.Claimed.class);
         assertThat(idempotency.claim("expiry", keyHash, "second")).isInstanceOf(AdminIdempotency.Claim.InProgress.class);
+    }
+
+    @Test
+    void aRequestWhoseKeyWasTakenOverKeepsNothingAndFreesNothing() throws InterruptedException {
+        var keyHash = DigestUtils.sha256Hex(UUID.randomUUID().toString());
+        // a store whose requests go stale at once: the second claim takes the key over from the first, still running
+        var hasty = new AdminIdempotency(transactions, Duration.ofDays(1), Duration.ofMillis(1));
+        var first = (AdminIdempotency.Claim.Claimed) hasty.claim("takeover", keyHash, "r");
+        Thread.sleep(20);
+        var second = (AdminIdempotency.Claim.Claimed) hasty.claim("takeover", keyHash, "r");
+
+        // the first request ends: neither its answer nor its failure touches the key the second one holds
+        hasty.complete("takeover", keyHash, first, 200, "application/json", Map.of(), "first".getBytes());
+        hasty.release("takeover", keyHash, first);
+        assertThat(idempotency.claim("takeover", keyHash, "r")).isInstanceOf(AdminIdempotency.Claim.InProgress.class);
+
+        hasty.complete("takeover", keyHash, second, 201, "application/json", Map.of(), "second".getBytes());
+        var replay = idempotency.claim("takeover", keyHash, "r");
+        assertThat(replay).isInstanceOf(AdminIdempotency.Claim.Replay.class);
+        assertThat(((AdminIdempotency.Claim.Replay) replay).status()).isEqualTo(201);
+        assertThat(((AdminIdempotency.Claim.Replay) replay).body()).isEqualTo("second".getBytes());
     }
 
     @Test
