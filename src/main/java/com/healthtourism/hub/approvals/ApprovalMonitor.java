@@ -39,9 +39,10 @@ public class ApprovalMonitor {
         this.items = items;
         this.index = index;
         this.pending = MultiGauge.builder("hub.approvals.pending")
-                .description("approval items waiting for a decision (pending or replay_failed), by route and tenant").register(meters);
+                .description("approval items waiting for a decision (pending, replay_failed, or a grant whose replay never"
+                        + " ran), by route and tenant").register(meters);
         Gauge.builder("hub.approvals.oldest.age", oldestAgeSeconds, AtomicLong::get).baseUnit("seconds")
-                .description("age of the oldest pending approval item (0 when none)").register(meters);
+                .description("age of the oldest approval item waiting for a decision (0 when none)").register(meters);
     }
 
     @Scheduled(fixedDelayString = "${hub.approvals.metrics-refresh}", initialDelayString = "${hub.approvals.metrics-refresh}")
@@ -50,8 +51,11 @@ public class ApprovalMonitor {
             var counts = transactions.readForOps(db -> db.sql("""
                             SELECT route_id, tenant_id::text AS tenant, count(*) AS n,
                                    extract(epoch FROM now() - min(last_failed_at))::bigint AS age
-                            FROM approval_items WHERE status IN ('pending', 'replay_failed')
+                            FROM approval_items
+                            WHERE status IN ('pending', 'replay_failed')
+                               OR status = 'granted' AND decided_at < now() - make_interval(mins => ?)
                             GROUP BY route_id, tenant_id""")
+                    .param(ApprovalDecisions.STALE_GRANT_MINUTES)
                     .query((rs, n) -> new Object[] {rs.getString("route_id"), rs.getString("tenant"), rs.getLong("n"),
                             rs.getLong("age")})
                     .list());

@@ -343,6 +343,11 @@ class ApprovalQueueTest {
 
         assertThat(ops().get("/ops/api/approvals/summary?tenant=" + tenant).body().get("pending").asInt())
                 .as("the stale grant waits for a person; the recent one may still be replaying").isEqualTo(1);
+        monitor.refresh();
+        var gauge = meters.find("hub.approvals.pending").tags("route", "admin-idempotency-sweep", "tenant", tenant.toString())
+                .gauge();
+        assertThat(gauge).as("alerts on the gauge see the stale grant too").isNotNull();
+        assertThat(gauge.value()).isEqualTo(1.0);
         ops().post("/ops/api/approvals/index/rebuild", null);
         assertThat(redis.opsForList().range(ApprovalIndex.KEY, 0, -1)).contains(tenant + ":" + stale)
                 .doesNotContain(tenant + ":" + recent);
