@@ -5,7 +5,7 @@
 -- partial Kafka outage held them back, and tenants with work to publish never got one.
 CREATE OR REPLACE FUNCTION outbox_tenants_due(max_tenants INTEGER)
     RETURNS TABLE (tenant_id UUID)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
     WITH RECURSIVE tenants (tenant_id) AS (
         (SELECT o.tenant_id FROM outbox o ORDER BY o.tenant_id LIMIT 1)

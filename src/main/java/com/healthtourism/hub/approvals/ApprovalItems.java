@@ -21,6 +21,13 @@ import com.healthtourism.hub.web.KeysetCursor;
 @Repository
 public class ApprovalItems {
 
+    /**
+     * The items that wait for a person (SQL condition): pending, replay failed, or granted so long ago that the
+     * instance which was to replay it must have died before it could ({@link ApprovalDecisions#STALE_GRANT_MINUTES}).
+     */
+    static final String AWAITING_DECISION = "(status IN ('pending', 'replay_failed') OR status = 'granted'"
+            + " AND decided_at < now() - make_interval(mins => " + ApprovalDecisions.STALE_GRANT_MINUTES + "))";
+
     private static final String COLUMNS = """
             id, tenant_id, route_id, endpoint, error_type, error_message, attempts, first_failed_at, last_failed_at,
             status::text AS status, decided_by, decided_at, reason""";
@@ -177,13 +184,9 @@ public class ApprovalItems {
             params.addAll(List.of(values));
         }
 
-        /**
-         * Pending, replay failed, or granted so long ago that the instance which was to replay it must have died
-         * before it could ({@link ApprovalDecisions#STALE_GRANT_MINUTES}): all three wait for a person.
-         */
+        /** The items that wait for a person ({@link #AWAITING_DECISION}). */
         Where awaitingDecision() {
-            add("(status IN ('pending', 'replay_failed') OR status = 'granted' AND decided_at < now() - make_interval(mins => ?))",
-                    ApprovalDecisions.STALE_GRANT_MINUTES);
+            add(AWAITING_DECISION);
             return this;
         }
     }

@@ -51,11 +51,8 @@ public class ApprovalMonitor {
             var counts = transactions.readForOps(db -> db.sql("""
                             SELECT route_id, tenant_id::text AS tenant, count(*) AS n,
                                    extract(epoch FROM now() - min(last_failed_at))::bigint AS age
-                            FROM approval_items
-                            WHERE status IN ('pending', 'replay_failed')
-                               OR status = 'granted' AND decided_at < now() - make_interval(mins => ?)
+                            FROM approval_items WHERE """ + ApprovalItems.AWAITING_DECISION + """
                             GROUP BY route_id, tenant_id""")
-                    .param(ApprovalDecisions.STALE_GRANT_MINUTES)
                     .query((rs, n) -> new Object[] {rs.getString("route_id"), rs.getString("tenant"), rs.getLong("n"),
                             rs.getLong("age")})
                     .list());

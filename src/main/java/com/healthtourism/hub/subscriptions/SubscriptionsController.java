@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -30,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.healthtourism.hub.audit.AuditEntry;
 import com.healthtourism.hub.audit.AuditTrail;
+import com.healthtourism.hub.events.EventFamily;
 import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
 import com.healthtourism.hub.problems.BadRequest;
 import com.healthtourism.hub.problems.Conflict;
@@ -55,7 +55,7 @@ public class SubscriptionsController {
     private final TenantTransactions transactions;
     private final AuditTrail audit;
     private final PartnerBreakers breakers;
-    private final Set<String> families;
+    private final Set<String> fannedOut;
 
     /**
      * @param topics the topics the fan-out sends to partners (hub.partner-webhooks.topics): a subscription may only
@@ -64,8 +64,7 @@ public class SubscriptionsController {
     public SubscriptionsController(Subscriptions subscriptions, TenantRepository tenants,
                                    TenantTransactions transactions, AuditTrail audit, PartnerBreakers breakers,
                                    @Value("${hub.partner-webhooks.topics}") List<String> topics) {
-        this.families = topics.stream().map(topic -> topic.startsWith("hub.") ? topic.substring("hub.".length()) : topic)
-                .collect(Collectors.toCollection(TreeSet::new));
+        this.fannedOut = new TreeSet<>(topics);
         this.subscriptions = subscriptions;
         this.breakers = breakers;
         this.tenants = tenants;
@@ -176,8 +175,8 @@ public class SubscriptionsController {
             EventPatterns.problem(event).ifPresent(problem -> {
                 throw new BadRequest("events", problem);
             });
-            if (!families.contains(event.substring(0, event.indexOf('.')))) {
-                throw new BadRequest("events", "partners are sent events of " + String.join(", ", families)
+            if (!EventFamily.of(event).map(EventFamily::topic).filter(fannedOut::contains).isPresent()) {
+                throw new BadRequest("events", "partners are sent the events of " + String.join(", ", fannedOut)
                         + " only (hub.partner-webhooks.topics)");
             }
         }
