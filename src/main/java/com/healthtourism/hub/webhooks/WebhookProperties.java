@@ -15,7 +15,8 @@ import org.springframework.util.unit.DataSize;
  * @param perMinute          default requests per tenant, client IP and source per minute (rate:{tenant}:{ip}:{route})
  * @param idempotencyTtl     how long Redis remembers a delivery (idem:{tenant}:{hash}); PostgreSQL keeps it for good
  * @param sourceCacheTtl     how long a source's settings and a tenant's active subscriptions are cached in memory
- * @param writers            threads that commit accepted messages (each commit may hold many messages)
+ * @param writers            threads that commit accepted messages (each commit may hold many messages); one makes the
+ *                           biggest groups, and a commit costs PostgreSQL about as much as a few of its rows
  * @param maxBatch           most messages in one commit
  * @param redisSlowCall      a Redis call of the intake slower than this counts against Redis in the intake's circuit
  *                           breaker like a failed one: a Redis that answers, but slowly, is stepped around as an
@@ -28,7 +29,7 @@ public record WebhookProperties(
         @DefaultValue("6000") int perMinute,
         @DefaultValue("1h") Duration idempotencyTtl,
         @DefaultValue("5s") Duration sourceCacheTtl,
-        @DefaultValue("4") int writers,
+        @DefaultValue("1") int writers,
         @DefaultValue("64") int maxBatch,
         @DefaultValue("250ms") Duration redisSlowCall) {
 }

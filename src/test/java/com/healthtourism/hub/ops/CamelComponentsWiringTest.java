@@ -13,6 +13,8 @@ import org.apache.camel.component.langchain4j.embeddings.LangChain4jEmbeddingsHe
 import org.apache.camel.component.redis.RedisConstants;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 
 import com.healthtourism.hub.local.HubTest;
 
@@ -25,6 +27,9 @@ class CamelComponentsWiringTest {
 
     @Autowired
     ConsumerTemplate consumer;
+
+    @Autowired
+    RedisConnectionFactory redisConnections;
 
     @Test
     void kafkaComponentReachesTheConfiguredBrokers() {
@@ -49,6 +54,19 @@ class CamelComponentsWiringTest {
                 Map.of(RedisConstants.COMMAND, "GET", RedisConstants.KEY, key), String.class);
 
         assertThat(value).isEqualTo("here");
+    }
+
+    /**
+     * Redis calls run on the caller's thread over a pooled blocking connection (Jedis): Lettuce would hand each call to
+     * its event loop and the answer back, two thread wake-ups per call on the intake's path (README Benchmarks).
+     */
+    @Test
+    void redisIsReachedThroughAPoolOfBlockingConnections() {
+        assertThat(redisConnections).isInstanceOf(JedisConnectionFactory.class);
+        var jedis = (JedisConnectionFactory) redisConnections;
+        assertThat(jedis.getUsePool()).isTrue();
+        assertThat(jedis.getPoolConfig().getMaxTotal()).isEqualTo(16);
+        assertThat(jedis.getPoolConfig().getMaxWaitDuration()).hasSeconds(2);
     }
 
     @Test
