@@ -50,6 +50,9 @@ import com.healthtourism.hub.webhooks.WebhookRejected;
 public class OutboxRelay {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    /** Exchange property: the resource of the row's mapping file, set by {@link #prepare} when one is to be applied. */
+    private static final String MAPPING = "outboxMapping";
+    private static final String UNMAPPED = "unmapped";
 
     // The head of the tenant's queue, read in id order over (tenant_id, id) and no further than the batch: its rows
     // up to the first one not due (leased by a relay still at work, or held back after a failed publish) are claimed.
@@ -143,26 +146,46 @@ public class OutboxRelay {
     }
 
     // The outbox-map route calls the methods below once per row with the row bound by annotation, not by a simple
-    // expression calling the record's accessors, which costs a bean lookup per call on the relay's busiest path.
+    // expression calling the record's accessors, which costs a bean lookup per call on the relay's busiest path; and
+    // as few of them as the flow allows, since every step costs Camel's own work per row.
 
-    /** Whether the row is an event the hub raised itself, complete already. */
-    public boolean raised(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
-        return entry.ready() != null;
+    /**
+     * What the row needs: an event the hub raised itself is complete already (outcome {@code mapped}, the body its
+     * event); a partner message whose event type has no mapping is settled as {@code unmapped}; any other's body becomes
+     * the message's JSON and the property {@code outboxMapping} the resource of its mapping, which outbox-map applies.
+     */
+    public void prepare(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, Exchange exchange)
+            throws JsonProcessingException {
+        exchange.removeProperty(MAPPING);
+        if (entry.ready() != null) {
+            exchange.setProperty(OutboxPublications.OUTCOME, OutboxPublications.MAPPED);
+            exchange.getMessage().setBody(fitsKafka(entry.ready()));
+            return;
+        }
+        var mapping = mappings.resourceUri(entry.source(), entry.eventType());
+        if (mapping == null) {
+            exchange.setProperty(OutboxPublications.OUTCOME, UNMAPPED);
+            unmapped(entry);
+            return;
+        }
+        exchange.getMessage().setBody(body(entry));
+        exchange.setProperty(MAPPING, mapping);
     }
 
-    /** The complete event of a row the hub raised itself. */
-    public OutgoingEvent ready(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
-        return fitsKafka(entry.ready());
-    }
-
-    /** The resource URI of the row's mapping file ({@link EventMappings}), or null when its event type has none. */
-    public String mapping(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
-        return mappings.resourceUri(entry.source(), entry.eventType());
-    }
-
-    /** The hub's CloudEvent from the mapping's output for the row's message. */
-    public OutgoingEvent event(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, @Body String mappingOutput) {
-        return fitsKafka(cloudEvents.build(entry.origin(), mappingOutput));
+    /**
+     * The mapping's output as the hub's CloudEvent for the row's message (outcome {@code mapped}), or, when it yields
+     * no event (null, nothing), the row settled as {@code unmapped}.
+     */
+    public void mapped(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, @Body String mappingOutput,
+                       Exchange exchange) {
+        if (cloudEvents.yieldsEvent(mappingOutput)) {
+            var event = fitsKafka(cloudEvents.build(entry.origin(), mappingOutput));
+            exchange.setProperty(OutboxPublications.OUTCOME, OutboxPublications.MAPPED);
+            exchange.getMessage().setBody(event);
+        } else {
+            exchange.setProperty(OutboxPublications.OUTCOME, UNMAPPED);
+            unmapped(entry);
+        }
     }
 
     /**
@@ -184,7 +207,7 @@ public class OutboxRelay {
      * The message's body as its mapping reads it: the JSON the partner sent, or a form body's fields as a JSON object
      * (read as the intake read them). A form that no longer parses fails the mapping like JSON that does not.
      */
-    public String body(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) throws JsonProcessingException {
+    String body(OutboxEntry entry) throws JsonProcessingException {
         var context = InboundMessages.bodyContext(entry.tenantId(), entry.messageId());
         var raw = cipher.decrypt(entry.encryptedBody(), context);
         if (Payloads.isForm(entry.contentType())) {
@@ -250,8 +273,8 @@ public class OutboxRelay {
     }
 
     /** No mapping for its event type (or the mapping yields no event for it): nothing to publish. */
-    public void unmapped(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry) {
-        settle(entry, "unmapped", null);
+    void unmapped(OutboxEntry entry) {
+        settle(entry, UNMAPPED, null);
         Counter.builder("hub.webhooks.unmapped").description("inbound messages with no hub event")
                 .tag("source", entry.source()).register(meters).increment();
     }
