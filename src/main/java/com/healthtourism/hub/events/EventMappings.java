@@ -2,10 +2,12 @@ package com.healthtourism.hub.events;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -14,10 +16,10 @@ import org.springframework.stereotype.Component;
  * event type spelled as the partner sends it. Names that could leave the directory have no mapping. Called from
  * the outbox routes as {@code eventMappings}.
  *
- * <p>With {@code hub.mappings.cache} on (production) a mapping once found is remembered, as its parsed text is:
- * the relay asks for every row, and a look at the disk per row was a tenth of its own work. A missing one is looked
- * for again each time, so a mapping added later applies to the next message. Local mode (cache off) looks every
- * time, so a removed mapping is missing at once too.
+ * <p>With {@code hub.mappings.cache} on (production) a mapping found is remembered for a few seconds: the relay
+ * asks for every row, and a look at the disk per row was a tenth of its own work. A missing one is looked for again
+ * each time, so a mapping added later applies to the next message; a removed one is missing once its few seconds
+ * are over (a row meanwhile fails its batch, which the relay retries). Local mode (cache off) looks every time.
  */
 @Component("eventMappings")
 public class EventMappings {
@@ -25,14 +27,22 @@ public class EventMappings {
     private static final Pattern SOURCE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern EVENT_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}");
 
+    static final Duration REMEMBERED = Duration.ofSeconds(5);
+
     private final Path directory;
     private final boolean cache;
     // only mappings that exist: as many as there are files
-    private final Map<String, String> found = new ConcurrentHashMap<>();
+    private final Cache<String, String> found;
 
+    @Autowired
     public EventMappings(@Value("${hub.mappings-dir}") String directory, @Value("${hub.mappings.cache:true}") boolean cache) {
+        this(directory, cache, REMEMBERED);
+    }
+
+    EventMappings(String directory, boolean cache, Duration remembered) {
         this.directory = Path.of(directory).toAbsolutePath().normalize();
         this.cache = cache;
+        this.found = Caffeine.newBuilder().expireAfterWrite(remembered).maximumSize(4096).build();
     }
 
     /** The mapping's resource URI for the JSONata component ({@code file:...}), or null when there is none. */
@@ -41,7 +51,7 @@ public class EventMappings {
             return null;
         }
         var key = source + '/' + eventType;
-        var known = cache ? found.get(key) : null;
+        var known = cache ? found.getIfPresent(key) : null;
         if (known != null) {
             return known;
         }

@@ -31,9 +31,9 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  * Makes accepted deliveries durable: each becomes an inbound_messages row (body encrypted, bound to
  * tenant and message) and an outbox row in the same transaction, and {@link #store} returns only
  * after that transaction committed. Deliveries that arrive together are committed together (group
- * commit): a few writer threads each take what is waiting, up to {@code hub.webhooks.max-batch}, and
- * write one tenant's share per transaction, so many concurrent partners cost a few commits, not one
- * each. A repeat of a stored event, even one in the same batch or in a concurrent transaction, is
+ * commit): the writer thread (one by default, hub.webhooks.writers) takes what is waiting, up to
+ * {@code hub.webhooks.max-batch}, and writes one tenant's share per transaction, so many concurrent partners cost
+ * a few commits, not one each. A repeat of a stored event, even one in the same batch or in a concurrent transaction, is
  * resolved by the UNIQUE (tenant_id, source, dedupe_key) key to the first message's id. Redis is asked
  * first, for the whole batch at once, about repeats it remembers; once a commit's partners are answered
  * its new messages are remembered there ({@link Deduplication}).

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,19 @@ class EventMappingsTest {
         assertThat(found.resourceUri("stripe", "charge.refunded")).isEqualTo("file:" + file);
 
         Files.delete(file);
-        // remembered, as its parsed text is: the relay does not look at the disk for every row
+        // remembered for a while: the relay does not look at the disk for every row
         assertThat(found.resourceUri("stripe", "charge.refunded")).isEqualTo("file:" + file);
+    }
+
+    @Test
+    void aRemovedMappingIsMissingOnceItsTimeIsOver() throws IOException, InterruptedException {
+        var found = new EventMappings(mappings.toString(), true, Duration.ofMillis(200));
+        var file = write("stripe", "charge.refunded");
+        assertThat(found.resourceUri("stripe", "charge.refunded")).isEqualTo("file:" + file);
+
+        Files.delete(file);
+        Thread.sleep(400);
+        assertThat(found.resourceUri("stripe", "charge.refunded")).isNull();
     }
 
     @Test
