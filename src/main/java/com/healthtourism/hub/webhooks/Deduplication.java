@@ -18,6 +18,10 @@ import org.springframework.stereotype.Component;
  * ({@link DurableInbox}) asks about a whole batch of deliveries before storing it and tells about a
  * commit's new messages after their partners were answered, one round trip each. The truth is the
  * UNIQUE key in PostgreSQL, which also catches repeats Redis forgot or never saw.
+ *
+ * <p>While the intake's Redis breaker tries Redis again after an outage (half-open), the inbox does not ask or tell
+ * Redis at all and leaves the trial calls to the rate count, which every request makes: one writer commits for every
+ * tenant, and a Redis that is still slow would hold each trial's whole batch, and everything queued behind it.
  */
 @Component("deduplication")
 public class Deduplication {
@@ -47,6 +51,9 @@ public class Deduplication {
      * one command. When Redis cannot be reached (or the intake's Redis breaker is open) it knows none.
      */
     public List<UUID> recall(List<Delivery> deliveries) {
+        if (trying()) {
+            return Collections.nCopies(deliveries.size(), null);
+        }
         try {
             var keys = deliveries.stream().map(Deduplication::key).toList();
             var known = breaker.executeSupplier(() -> redis.opsForValue().multiGet(keys));
@@ -67,7 +74,7 @@ public class Deduplication {
      * resolved by PostgreSQL.
      */
     public void remember(List<Delivery> stored) {
-        if (stored.isEmpty()) {
+        if (stored.isEmpty() || trying()) {
             return;
         }
         var keys = new ArrayList<String>(stored.size());
@@ -82,6 +89,11 @@ public class Deduplication {
         } catch (RuntimeException unavailable) {
             log.debug("{} deliveries not remembered in Redis: {}", stored.size(), unavailable.getClass().getSimpleName());
         }
+    }
+
+    /** The breaker is letting a few trial calls through to find out whether Redis is back. */
+    private boolean trying() {
+        return breaker.getState() == CircuitBreaker.State.HALF_OPEN;
     }
 
     static String key(Delivery delivery) {
