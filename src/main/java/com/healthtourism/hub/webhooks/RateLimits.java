@@ -1,10 +1,20 @@
 package com.healthtourism.hub.webhooks;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ExchangeProperty;
@@ -16,71 +26,245 @@ import org.springframework.stereotype.Component;
 
 /**
  * One-minute fixed windows in Redis: {@code rate:global:{ip}} across all tenants and
- * {@code rate:{tenant}:{ip}:{route}} per tenant and source, both counted in one round trip, which the deliveries
- * counted at the same time share ({@link GroupedRoundTrips}). When Redis cannot be asked the limits fail open, and
- * {@code hub.webhooks.ratelimit.failopen} says so.
+ * {@code rate:{tenant}:{ip}:{route}} per tenant and source. A window this instance does not know yet is counted in
+ * Redis, both windows of a delivery in one round trip, which the deliveries counted at the same time share
+ * ({@link GroupedRoundTrips}); Redis answers the counts and when the windows end. A window it knows (a delivery's
+ * both, until they end) it counts itself, without waiting on Redis: it adds its counts to Redis every
+ * {@code hub.webhooks.rate-sync-period} and learns there what the other instances counted, so across instances a
+ * window may let through up to one period's deliveries of the others too many. While the intake's Redis breaker is
+ * not closed every delivery is counted in Redis (its trial calls) or, when Redis cannot be asked, the limits fail
+ * open, and {@code hub.webhooks.ratelimit.failopen} says so.
  */
 @Component("rateLimits")
 public class RateLimits implements AutoCloseable {
 
-    private static final long WINDOW_SECONDS = 60;
-    // Both windows of every delivery in the group, in one call: for each pair of keys, the two counts and the
-    // seconds left of each window.
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+    // Adds to every key in one call: the first ARGV[2] keys the amounts after it (this instance's counts not sent yet),
+    // every other key 1 (the deliveries counted in Redis, two keys each); a window gets its end when it starts.
+    // Answers each key's count and the milliseconds left of its window.
     private static final RedisScript<List> COUNT = RedisScript.of("""
-            local counts = {}
-            for i = 1, #KEYS, 2 do
-                local global = redis.call('INCR', KEYS[i])
-                if global == 1 then redis.call('EXPIRE', KEYS[i], ARGV[1]) end
-                local route = redis.call('INCR', KEYS[i + 1])
-                if route == 1 then redis.call('EXPIRE', KEYS[i + 1], ARGV[1]) end
-                counts[#counts + 1] = global
-                counts[#counts + 1] = route
-                counts[#counts + 1] = redis.call('TTL', KEYS[i])
-                counts[#counts + 1] = redis.call('TTL', KEYS[i + 1])
+            local answers = {}
+            local sums = tonumber(ARGV[2])
+            for i = 1, #KEYS do
+                local by = 1
+                if i <= sums then by = tonumber(ARGV[2 + i]) end
+                answers[#answers + 1] = redis.call('INCRBY', KEYS[i], by)
+                local left = redis.call('PTTL', KEYS[i])
+                if left < 0 then
+                    redis.call('PEXPIRE', KEYS[i], ARGV[1])
+                    left = tonumber(ARGV[1])
+                end
+                answers[#answers + 1] = left
             end
-            return counts
+            return answers
             """, List.class);
     private static final int MAX_GROUP = 256;
+    // windows known at once, at most: beyond, a new client's windows are counted in Redis for every delivery
+    private static final int MAX_WINDOWS = 100_000;
+    // the group call that only sends this instance's counts (GroupedRoundTrips orders it among the counts in Redis)
+    private static final Delivery SYNC = new Delivery(new UUID(0, 0), "", "", Map.of(), new byte[0], Instant.EPOCH);
+
+    /** A window as this instance knows it. */
+    private static final class Window {
+        final String key;
+        // the window's count: Redis's last answer and what this instance counted since
+        final AtomicLong count = new AtomicLong();
+        // counted here and not yet added in Redis
+        final AtomicLong unsent = new AtomicLong();
+        volatile long endsAt;
+
+        Window(String key) {
+            this.key = key;
+        }
+
+        /** Redis's count of the window and its end; a window that started again counts from Redis's count. */
+        synchronized void learn(long redisCount, long end) {
+            var mine = redisCount + unsent.get();
+            if (Math.abs(end - endsAt) > 1000) {
+                count.set(mine);
+            } else {
+                count.accumulateAndGet(mine, Math::max);
+            }
+            endsAt = end;
+        }
+
+        long secondsLeft(long now) {
+            return Math.max(1, (endsAt - now + 999) / 1000);
+        }
+    }
 
     private final StringRedisTemplate redis;
     private final WebhookProperties properties;
+    private final CircuitBreaker breaker;
     private final Counter failOpen;
     private final GroupedRoundTrips<Delivery, RateLimitStatus> counting;
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final Set<Window> unsent = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService syncing;
 
-    /** @param redisTimeout how long Redis may take to answer (spring.data.redis.timeout); a count waits a little longer */
-    public RateLimits(StringRedisTemplate redis, WebhookProperties properties, MeterRegistry meters,
-                      @Value("${spring.data.redis.timeout:2s}") Duration redisTimeout) {
+    /**
+     * @param redisTimeout how long Redis may take to answer (spring.data.redis.timeout) and
+     * @param poolWait     how long a call may wait for a pooled connection: a count waits for both and a little longer
+     */
+    public RateLimits(StringRedisTemplate redis, WebhookProperties properties, CircuitBreaker redisCircuitBreaker,
+                      MeterRegistry meters, @Value("${spring.data.redis.timeout:2s}") Duration redisTimeout,
+                      @Value("${spring.data.redis.jedis.pool.max-wait:2s}") Duration poolWait) {
         this.redis = redis;
         this.properties = properties;
+        this.breaker = redisCircuitBreaker;
         this.counting = new GroupedRoundTrips<>("webhook-rate-counter", this::countAll, MAX_GROUP,
-                redisTimeout.plusSeconds(1));
+                redisTimeout.plus(poolWait).plusSeconds(1));
         this.failOpen = Counter.builder("hub.webhooks.ratelimit.failopen")
                 .description("Webhook deliveries let through unlimited because Redis could not be asked")
                 .register(meters);
+        this.syncing = Executors.newSingleThreadScheduledExecutor(task -> {
+            var thread = new Thread(task, "webhook-rate-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
+        var period = properties.rateSyncPeriod().toMillis();
+        syncing.scheduleWithFixedDelay(this::syncQuietly, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Counts the delivery in both windows. Deliveries counted at the same time share one Redis round trip. Throws
-     * when Redis cannot be asked.
+     * Counts the delivery in both windows when this instance knows them (and the Redis breaker is closed), without
+     * asking Redis; else leaves it {@link #uncounted} for {@link #count}.
+     */
+    public void countKnown(@ExchangeProperty("delivery") Delivery delivery) {
+        if (breaker.getState() != CircuitBreaker.State.CLOSED) {
+            return;
+        }
+        var global = windows.get(globalKey(delivery));
+        var route = windows.get(routeKey(delivery));
+        var now = System.currentTimeMillis();
+        if (global == null || route == null || global.endsAt <= now || route.endsAt <= now) {
+            return;
+        }
+        delivery.rateLimit(status(delivery, add(global), add(route), global.secondsLeft(now), route.secondsLeft(now)));
+    }
+
+    private long add(Window window) {
+        if (window.unsent.getAndIncrement() == 0) {
+            unsent.add(window);
+        }
+        return window.count.incrementAndGet();
+    }
+
+    /** Whether the delivery still has to be counted (in Redis). */
+    public boolean uncounted(@ExchangeProperty("delivery") Delivery delivery) {
+        return !delivery.rateLimit().counted();
+    }
+
+    /**
+     * Counts the delivery in both windows in Redis. Deliveries counted at the same time share one Redis round trip.
+     * Throws when Redis cannot be asked.
      */
     public void count(@ExchangeProperty("delivery") Delivery delivery) {
         delivery.rateLimit(counting.call(delivery));
     }
 
+    /**
+     * Adds this instance's counts to Redis and learns the windows' counts there (what the other instances counted).
+     * Package-private for tests; runs every {@code hub.webhooks.rate-sync-period}. Throws when Redis cannot be asked
+     * (the counts are sent with the next call).
+     */
+    void sync() {
+        var now = System.currentTimeMillis();
+        windows.values().removeIf(window -> window.endsAt < now - WINDOW.toMillis() && window.unsent.get() == 0);
+        if (!unsent.isEmpty() && breaker.getState() == CircuitBreaker.State.CLOSED) {
+            breaker.executeRunnable(() -> counting.call(SYNC));
+        }
+    }
+
+    private void syncQuietly() {
+        try {
+            sync();
+        } catch (RuntimeException e) {
+            // the breaker counts the failure; the counts stay unsent and go with the next call
+        }
+    }
+
+    private static String globalKey(Delivery delivery) {
+        return "rate:global:" + delivery.clientIp();
+    }
+
+    private static String routeKey(Delivery delivery) {
+        return "rate:" + delivery.tenantId() + ":" + delivery.clientIp() + ":webhooks/" + delivery.source();
+    }
+
+    /** One round trip (under GroupedRoundTrips' lock, so one at a time): this instance's unsent counts and the group. */
     private List<RateLimitStatus> countAll(List<Delivery> deliveries) {
-        var keys = new ArrayList<String>(deliveries.size() * 2);
+        var now = System.currentTimeMillis();
+        var sent = new ArrayList<Window>();
+        var keys = new ArrayList<String>();
+        var args = new ArrayList<String>();
+        args.add(Long.toString(WINDOW.toMillis()));
+        args.add("");
+        for (var window : unsent) {
+            unsent.remove(window);
+            var counted = window.unsent.getAndSet(0);
+            // the counts of a window that ended were of that window, not of the next
+            if (counted > 0 && window.endsAt > now) {
+                sent.add(window);
+                keys.add(window.key);
+                args.add(Long.toString(counted));
+            }
+        }
+        args.set(1, Integer.toString(sent.size()));
         for (var delivery : deliveries) {
-            var ip = delivery.clientIp();
-            keys.add("rate:global:" + ip);
-            keys.add("rate:" + delivery.tenantId() + ":" + ip + ":webhooks/" + delivery.source());
+            if (delivery != SYNC) {
+                keys.add(globalKey(delivery));
+                keys.add(routeKey(delivery));
+            }
         }
-        var counts = redis.execute(COUNT, keys, Long.toString(WINDOW_SECONDS));
+        List<?> answers;
+        try {
+            answers = redis.execute(COUNT, keys, args.toArray());
+        } catch (RuntimeException e) {
+            for (int i = 0; i < sent.size(); i++) {
+                if (sent.get(i).unsent.getAndAdd(Long.parseLong(args.get(2 + i))) == 0) {
+                    unsent.add(sent.get(i));
+                }
+            }
+            throw e;
+        }
+        // a delivery's place in a window: Redis's count and what this instance counted since and has not sent
         var statuses = new ArrayList<RateLimitStatus>(deliveries.size());
-        for (int i = 0; i < deliveries.size(); i++) {
-            statuses.add(status(deliveries.get(i), (Long) counts.get(4 * i), (Long) counts.get(4 * i + 1),
-                    (Long) counts.get(4 * i + 2), (Long) counts.get(4 * i + 3)));
+        int k = sent.size();
+        for (var delivery : deliveries) {
+            if (delivery == SYNC) {
+                statuses.add(RateLimitStatus.UNKNOWN);
+                continue;
+            }
+            statuses.add(status(delivery, (Long) answers.get(2 * k) + unsentOf(keys.get(k)),
+                    (Long) answers.get(2 * k + 2) + unsentOf(keys.get(k + 1)),
+                    seconds((Long) answers.get(2 * k + 1)), seconds((Long) answers.get(2 * k + 3))));
+            k += 2;
         }
+        // the last answer for a key is Redis's count of its window after this call
+        var learnt = new HashMap<String, Integer>();
+        for (int i = 0; i < keys.size(); i++) {
+            learnt.put(keys.get(i), i);
+        }
+        learnt.forEach((key, i) -> {
+            var window = windows.get(key);
+            if (window == null && windows.size() < MAX_WINDOWS) {
+                window = windows.computeIfAbsent(key, Window::new);
+            }
+            if (window != null) {
+                window.learn((Long) answers.get(2 * i), now + (Long) answers.get(2 * i + 1));
+            }
+        });
         return statuses;
+    }
+
+    private long unsentOf(String key) {
+        var window = windows.get(key);
+        return window == null ? 0 : window.unsent.get();
+    }
+
+    private static long seconds(long millis) {
+        return Math.max(1, (millis + 999) / 1000);
     }
 
     /**
@@ -92,8 +276,8 @@ public class RateLimits implements AutoCloseable {
         var routeLimit = delivery.partnerSource().ratePerMinute() == null
                 ? properties.perMinute() : delivery.partnerSource().ratePerMinute();
         var globalLimit = properties.globalPerMinute();
-        var globalReset = globalTtl > 0 ? globalTtl : WINDOW_SECONDS;
-        var routeReset = routeTtl > 0 ? routeTtl : WINDOW_SECONDS;
+        var globalReset = globalTtl > 0 ? globalTtl : WINDOW.toSeconds();
+        var routeReset = routeTtl > 0 ? routeTtl : WINDOW.toSeconds();
         var globalLeft = globalLimit - global;
         var routeLeft = routeLimit - route;
         var globalBinds = globalLeft < routeLeft;
@@ -130,6 +314,7 @@ public class RateLimits implements AutoCloseable {
 
     @Override
     public void close() {
+        syncing.shutdownNow();
         counting.close();
     }
 }

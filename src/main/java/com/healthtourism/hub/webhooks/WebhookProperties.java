@@ -21,6 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param redisSlowCall      a Redis call of the intake slower than this counts against Redis in the intake's circuit
  *                           breaker like a failed one: a Redis that answers, but slowly, is stepped around as an
  *                           unreachable one is (limits fail open, de-duplication in PostgreSQL)
+ * @param rateSyncPeriod     how often this instance adds the rate counts it made itself to Redis (see {@link RateLimits})
  */
 @ConfigurationProperties("hub.webhooks")
 public record WebhookProperties(
@@ -31,5 +32,6 @@ public record WebhookProperties(
         @DefaultValue("5s") Duration sourceCacheTtl,
         @DefaultValue("1") int writers,
         @DefaultValue("64") int maxBatch,
-        @DefaultValue("250ms") Duration redisSlowCall) {
+        @DefaultValue("250ms") Duration redisSlowCall,
+        @DefaultValue("50ms") Duration rateSyncPeriod) {
 }

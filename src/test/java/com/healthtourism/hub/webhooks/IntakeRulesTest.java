@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -22,7 +24,7 @@ import com.healthtourism.hub.web.BufferedBodyRequest;
 class IntakeRulesTest {
 
     private final WebhookProperties properties = new WebhookProperties(DataSize.ofMegabytes(1), 100, 10,
-            Duration.ofHours(1), Duration.ofSeconds(5), 1, 8, Duration.ofMillis(250));
+            Duration.ofHours(1), Duration.ofSeconds(5), 1, 8, Duration.ofMillis(250), Duration.ofMillis(50));
 
     private Delivery delivery(Integer tenantLimit) {
         var delivery = new Delivery(UUID.randomUUID(), "stripe", "10.0.0.1", Map.of(), new byte[0], Instant.now());
@@ -31,9 +33,14 @@ class IntakeRulesTest {
         return delivery;
     }
 
+    private RateLimits limits(MeterRegistry meters) {
+        return new RateLimits(null, properties, CircuitBreaker.ofDefaults("redis"), meters, Duration.ofSeconds(1),
+                Duration.ofSeconds(1));
+    }
+
     @Test
     void theTighterWindowBindsAndItsExhaustionIs429() {
-        var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
+        var limits = limits(new SimpleMeterRegistry());
         var delivery = delivery(null);
 
         var within = limits.status(delivery, 50, 4, 59, 42);
@@ -49,7 +56,7 @@ class IntakeRulesTest {
 
     @Test
     void retryAfterIsTheResetOfTheWindowThatIsExhausted() {
-        var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
+        var limits = limits(new SimpleMeterRegistry());
         var delivery = delivery(null);
 
         assertThat(limits.status(delivery, 101, 4, 58, 10).resetSeconds()).as("the global window").isEqualTo(58);
@@ -59,7 +66,7 @@ class IntakeRulesTest {
 
     @Test
     void aTenantsOwnLimitReplacesTheDefault() {
-        var limits = new RateLimits(null, properties, new SimpleMeterRegistry(), Duration.ofSeconds(1));
+        var limits = limits(new SimpleMeterRegistry());
 
         assertThat(limits.status(delivery(3), 1, 4, 60, 60).exceeded()).isTrue();
         assertThat(limits.status(delivery(null), 1, 4, 60, 60).exceeded()).isFalse();
@@ -68,7 +75,7 @@ class IntakeRulesTest {
     @Test
     void failingOpenIsCounted() {
         var meters = new SimpleMeterRegistry();
-        var limits = new RateLimits(null, properties, meters, Duration.ofSeconds(1));
+        var limits = limits(meters);
         var delivery = delivery(null);
 
         limits.failOpen(delivery);
