@@ -61,31 +61,71 @@ public class RateLimits implements AutoCloseable {
     private static final int MAX_GROUP = 256;
     // windows known at once, at most: beyond, a new client's windows are counted in Redis for every delivery
     private static final int MAX_WINDOWS = 100_000;
+    private static final long PRUNE_PERIOD_MILLIS = 1000;
     // the group call that only sends this instance's counts (GroupedRoundTrips orders it among the counts in Redis)
     private static final Delivery SYNC = new Delivery(new UUID(0, 0), "", "", Map.of(), new byte[0], Instant.EPOCH);
 
-    /** A window as this instance knows it. */
-    private static final class Window {
+    /**
+     * A window as this instance knows it. Its count and what of it is not yet in Redis change together, in one atomic
+     * word (count in the high 32 bits, unsent in the low 32), so a place counted here and a place Redis answered can
+     * never be the same: the count is always Redis's last answer plus what was counted here since and not yet sent.
+     */
+    static final class Window {
+        private static final long UNSENT = 0xFFFF_FFFFL;
+        private static final long ONE_EACH = (1L << 32) | 1L;
+
         final String key;
-        // the window's count: Redis's last answer and what this instance counted since
-        final AtomicLong count = new AtomicLong();
-        // counted here and not yet added in Redis
-        final AtomicLong unsent = new AtomicLong();
+        private final AtomicLong state = new AtomicLong();
         volatile long endsAt;
 
         Window(String key) {
             this.key = key;
         }
 
-        /** Redis's count of the window and its end; a window that started again counts from Redis's count. */
-        synchronized void learn(long redisCount, long end) {
-            var mine = redisCount + unsent.get();
-            if (Math.abs(end - endsAt) > 1000) {
-                count.set(mine);
-            } else {
-                count.accumulateAndGet(mine, Math::max);
+        /** Counts one delivery here: its place in the window. */
+        long add(Set<Window> unsent) {
+            var before = state.getAndAdd(ONE_EACH);
+            if ((before & UNSENT) == 0) {
+                unsent.add(this);
             }
+            return (before >>> 32) + 1;
+        }
+
+        /** Takes what was counted here and not yet sent, to send it. */
+        long takeUnsent() {
+            while (true) {
+                var current = state.get();
+                if (state.compareAndSet(current, current & ~UNSENT)) {
+                    return current & UNSENT;
+                }
+            }
+        }
+
+        /** What {@link #takeUnsent} took, back, when it could not be sent. */
+        void giveBack(long counted, Set<Window> unsent) {
+            if ((state.getAndAdd(counted) & UNSENT) == 0) {
+                unsent.add(this);
+            }
+        }
+
+        /**
+         * Redis's count of the window after a call, and the window's end: the count becomes that plus what was counted
+         * here since the call took the unsent counts, which it answers. A delivery Redis counted in the call has its
+         * answer plus that as its place: above every place counted here before, below every one counted after.
+         */
+        long learn(long redisCount, long end) {
             endsAt = end;
+            while (true) {
+                var current = state.get();
+                var unsent = current & UNSENT;
+                if (state.compareAndSet(current, ((redisCount + unsent) << 32) | unsent)) {
+                    return unsent;
+                }
+            }
+        }
+
+        boolean hasUnsent() {
+            return (state.get() & UNSENT) != 0;
         }
 
         long secondsLeft(long now) {
@@ -101,6 +141,7 @@ public class RateLimits implements AutoCloseable {
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
     private final Set<Window> unsent = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService syncing;
+    private volatile long prunedAt;
 
     /**
      * @param redisTimeout how long Redis may take to answer (spring.data.redis.timeout) and
@@ -140,14 +181,8 @@ public class RateLimits implements AutoCloseable {
         if (global == null || route == null || global.endsAt <= now || route.endsAt <= now) {
             return;
         }
-        delivery.rateLimit(status(delivery, add(global), add(route), global.secondsLeft(now), route.secondsLeft(now)));
-    }
-
-    private long add(Window window) {
-        if (window.unsent.getAndIncrement() == 0) {
-            unsent.add(window);
-        }
-        return window.count.incrementAndGet();
+        delivery.rateLimit(status(delivery, global.add(unsent), route.add(unsent), global.secondsLeft(now),
+                route.secondsLeft(now)));
     }
 
     /** Whether the delivery still has to be counted (in Redis). */
@@ -170,7 +205,10 @@ public class RateLimits implements AutoCloseable {
      */
     void sync() {
         var now = System.currentTimeMillis();
-        windows.values().removeIf(window -> window.endsAt < now - WINDOW.toMillis() && window.unsent.get() == 0);
+        if (now - prunedAt > PRUNE_PERIOD_MILLIS) {
+            prunedAt = now;
+            windows.values().removeIf(window -> window.endsAt < now - WINDOW.toMillis() && !window.hasUnsent());
+        }
         if (!unsent.isEmpty() && breaker.getState() == CircuitBreaker.State.CLOSED) {
             breaker.executeRunnable(() -> counting.call(SYNC));
         }
@@ -196,16 +234,18 @@ public class RateLimits implements AutoCloseable {
     private List<RateLimitStatus> countAll(List<Delivery> deliveries) {
         var now = System.currentTimeMillis();
         var sent = new ArrayList<Window>();
+        var sentCounts = new ArrayList<Long>();
         var keys = new ArrayList<String>();
         var args = new ArrayList<String>();
         args.add(Long.toString(WINDOW.toMillis()));
         args.add("");
         for (var window : unsent) {
             unsent.remove(window);
-            var counted = window.unsent.getAndSet(0);
+            var counted = window.takeUnsent();
             // the counts of a window that ended were of that window, not of the next
             if (counted > 0 && window.endsAt > now) {
                 sent.add(window);
+                sentCounts.add(counted);
                 keys.add(window.key);
                 args.add(Long.toString(counted));
             }
@@ -217,50 +257,49 @@ public class RateLimits implements AutoCloseable {
                 keys.add(routeKey(delivery));
             }
         }
+        var statuses = new ArrayList<RateLimitStatus>(deliveries.size());
+        if (keys.isEmpty()) {
+            deliveries.forEach(delivery -> statuses.add(RateLimitStatus.UNKNOWN));
+            return statuses;
+        }
         List<?> answers;
         try {
             answers = redis.execute(COUNT, keys, args.toArray());
         } catch (RuntimeException e) {
+            // sent again with the next call (if Redis did add them and only its answer was lost, counted twice)
             for (int i = 0; i < sent.size(); i++) {
-                if (sent.get(i).unsent.getAndAdd(Long.parseLong(args.get(2 + i))) == 0) {
-                    unsent.add(sent.get(i));
-                }
+                sent.get(i).giveBack(sentCounts.get(i), unsent);
             }
             throw e;
         }
-        // a delivery's place in a window: Redis's count and what this instance counted since and has not sent
-        var statuses = new ArrayList<RateLimitStatus>(deliveries.size());
+        // Redis's count of each window after this call is its last answer for the key; learnt before any delivery of
+        // the group gets its place, so that the places counted here from now on come after theirs
+        var lastAnswer = new HashMap<String, Integer>();
+        for (int i = 0; i < keys.size(); i++) {
+            lastAnswer.put(keys.get(i), i);
+        }
+        var unsentSince = new HashMap<String, Long>();
+        lastAnswer.forEach((key, i) -> {
+            var window = windows.get(key);
+            if (window == null && windows.size() < MAX_WINDOWS) {
+                window = windows.computeIfAbsent(key, Window::new);
+            }
+            unsentSince.put(key, window == null ? 0
+                    : window.learn((Long) answers.get(2 * i), now + (Long) answers.get(2 * i + 1)));
+        });
+        // a delivery's place in a window: Redis's answer for it and what was counted here since and not sent
         int k = sent.size();
         for (var delivery : deliveries) {
             if (delivery == SYNC) {
                 statuses.add(RateLimitStatus.UNKNOWN);
                 continue;
             }
-            statuses.add(status(delivery, (Long) answers.get(2 * k) + unsentOf(keys.get(k)),
-                    (Long) answers.get(2 * k + 2) + unsentOf(keys.get(k + 1)),
+            statuses.add(status(delivery, (Long) answers.get(2 * k) + unsentSince.get(keys.get(k)),
+                    (Long) answers.get(2 * k + 2) + unsentSince.get(keys.get(k + 1)),
                     seconds((Long) answers.get(2 * k + 1)), seconds((Long) answers.get(2 * k + 3))));
             k += 2;
         }
-        // the last answer for a key is Redis's count of its window after this call
-        var learnt = new HashMap<String, Integer>();
-        for (int i = 0; i < keys.size(); i++) {
-            learnt.put(keys.get(i), i);
-        }
-        learnt.forEach((key, i) -> {
-            var window = windows.get(key);
-            if (window == null && windows.size() < MAX_WINDOWS) {
-                window = windows.computeIfAbsent(key, Window::new);
-            }
-            if (window != null) {
-                window.learn((Long) answers.get(2 * i), now + (Long) answers.get(2 * i + 1));
-            }
-        });
         return statuses;
-    }
-
-    private long unsentOf(String key) {
-        var window = windows.get(key);
-        return window == null ? 0 : window.unsent.get();
     }
 
     private static long seconds(long millis) {
@@ -312,8 +351,17 @@ public class RateLimits implements AutoCloseable {
         }
     }
 
+    /** Sends what was counted here one last time (if Redis answers), then stops. */
     @Override
     public void close() {
+        syncing.shutdown();
+        try {
+            if (syncing.awaitTermination(5, TimeUnit.SECONDS)) {
+                syncQuietly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         syncing.shutdownNow();
         counting.close();
     }

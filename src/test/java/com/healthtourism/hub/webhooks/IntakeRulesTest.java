@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
@@ -33,9 +35,18 @@ class IntakeRulesTest {
         return delivery;
     }
 
+    private final List<RateLimits> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeLimits() {
+        opened.forEach(RateLimits::close);
+    }
+
     private RateLimits limits(MeterRegistry meters) {
-        return new RateLimits(null, properties, CircuitBreaker.ofDefaults("redis"), meters, Duration.ofSeconds(1),
+        var made = new RateLimits(null, properties, CircuitBreaker.ofDefaults("redis"), meters, Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
+        opened.add(made);
+        return made;
     }
 
     @Test

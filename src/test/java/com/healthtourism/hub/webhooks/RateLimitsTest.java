@@ -102,6 +102,30 @@ class RateLimitsTest {
         assertThat(hub.uncounted(delivery)).as("the window this instance knew has ended").isTrue();
         hub.count(delivery);
         assertThat(delivery.rateLimit().remaining()).as("a new window").isEqualTo(LIMIT - 1);
+        var next = delivery();
+        hub.countKnown(next);
+        assertThat(next.rateLimit().remaining()).as("counted on from the new window's count").isEqualTo(LIMIT - 2);
+    }
+
+    /**
+     * A delivery counted here while a call to Redis is under way, and one Redis counts in that call: each has its own
+     * place, and the count goes on after both.
+     */
+    @Test
+    void placesCountedHereAndInRedisAtTheSameTimeDiffer() {
+        var window = new RateLimits.Window("rate:test");
+        var unsent = new java.util.HashSet<RateLimits.Window>();
+        window.learn(5, System.currentTimeMillis() + 60_000);
+        assertThat(window.takeUnsent()).as("the call takes what is unsent: nothing").isZero();
+
+        var countedHere = window.add(unsent);
+        // Redis counted one delivery in the call: its answer 6, the window's count after the call
+        var unsentSince = window.learn(6, System.currentTimeMillis() + 60_000);
+        var countedInRedis = 6 + unsentSince;
+        var countedAfter = window.add(unsent);
+
+        assertThat(List.of(countedHere, countedInRedis, countedAfter)).containsExactly(6L, 7L, 8L);
+        assertThat(window.takeUnsent()).as("the two counted here go with the next call").isEqualTo(2);
     }
 
     @Test
