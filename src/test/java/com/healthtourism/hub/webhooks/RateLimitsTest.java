@@ -1,6 +1,7 @@
 package com.healthtourism.hub.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +16,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.util.unit.DataSize;
 
 import com.healthtourism.hub.local.HubTest;
+import com.healthtourism.hub.local.TcpProxy;
 
 /**
  * The intake's rate windows in the machine's Redis, as two hub instances count them: a window an instance knows it
@@ -105,6 +110,39 @@ class RateLimitsTest {
         var next = delivery();
         hub.countKnown(next);
         assertThat(next.rateLimit().remaining()).as("counted on from the new window's count").isEqualTo(LIMIT - 2);
+    }
+
+    /** Counts this instance made while Redis was away are not lost: they reach Redis with the first sync it answers. */
+    @Test
+    void countsMadeWhileRedisIsAwayReachItWhenItIsBack() {
+        var machine = (JedisConnectionFactory) redis.getConnectionFactory();
+        try (var proxy = new TcpProxy(machine.getHostName(), machine.getPort()).start()) {
+            var config = new RedisStandaloneConfiguration(proxy.host(), proxy.port());
+            config.setDatabase(machine.getDatabase());
+            var factory = new JedisConnectionFactory(config, JedisClientConfiguration.builder()
+                    .connectTimeout(Duration.ofMillis(500)).readTimeout(Duration.ofMillis(500)).build());
+            factory.afterPropertiesSet();
+            factory.start();
+            try {
+                var hub = new RateLimits(new StringRedisTemplate(factory), properties, CircuitBreaker.ofDefaults("redis"),
+                        new SimpleMeterRegistry(), Duration.ofMillis(500), Duration.ofMillis(500));
+                instances.add(hub);
+                counted(hub);
+                for (int i = 0; i < 3; i++) {
+                    hub.countKnown(delivery());
+                }
+
+                proxy.cut();
+                assertThatThrownBy(hub::sync).as("Redis is away").isInstanceOf(RuntimeException.class);
+                assertThat(redis.opsForValue().get(routeKey())).isEqualTo("1");
+                proxy.restore();
+                hub.sync();
+
+                assertThat(redis.opsForValue().get(routeKey())).as("the three counted meanwhile").isEqualTo("4");
+            } finally {
+                factory.destroy();
+            }
+        }
     }
 
     /**
