@@ -12,10 +12,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +35,12 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  * Makes accepted deliveries durable: each becomes an inbound_messages row (body encrypted, bound to
  * tenant and message) and an outbox row in the same transaction, and {@link #store} returns only
  * after that transaction committed. Deliveries that arrive together are committed together (group
- * commit): the writer thread (one by default, hub.webhooks.writers) takes what is waiting, up to
- * {@code hub.webhooks.max-batch}, and writes one tenant's share per transaction, so many concurrent partners cost
- * a few commits, not one each. A repeat of a stored event, even one in the same batch or in a concurrent transaction, is
+ * commit): the first writer thread takes what is waiting, up to {@code hub.webhooks.max-batch}, and writes one
+ * tenant's share per transaction, so many concurrent partners cost a few commits, not one each. While it commits,
+ * deliveries pile up for its next group; once {@code hub.webhooks.extra-writer-at} of them wait, a second writer
+ * (up to {@code hub.webhooks.writers} in all) commits them alongside it. So at moderate load the groups stay as big
+ * as one writer makes them (PostgreSQL's cost is mostly per transaction), and at full load the machine does not
+ * idle while one commit waits for its round trip. A repeat of a stored event, even one in the same batch or in a concurrent transaction, is
  * resolved by the UNIQUE (tenant_id, source, dedupe_key) key to the first message's id. Redis is asked
  * first, for the whole batch at once, about repeats it remembers; once a commit's partners are answered
  * its new messages are remembered there ({@link Deduplication}).
@@ -82,16 +89,22 @@ public class DurableInbox implements SmartLifecycle {
     private final Deduplication deduplication;
     private final BlockingQueue<Pending> waiting;
     private final List<Thread> writers = new ArrayList<>();
+    /** A permit per call for an extra writer; {@link #extraCalled} keeps the calls to one until one answers. */
+    private final Semaphore extraWanted = new Semaphore(0);
+    private final AtomicBoolean extraCalled = new AtomicBoolean();
+    private final DistributionSummary groups;
     private volatile boolean running;
 
     public DurableInbox(TenantTransactions transactions, FieldCipher cipher, ObjectMapper json,
-                        WebhookProperties properties, Deduplication deduplication) {
+                        WebhookProperties properties, Deduplication deduplication, MeterRegistry meters) {
         this.transactions = transactions;
         this.deduplication = deduplication;
         this.cipher = cipher;
         this.json = json;
         this.properties = properties;
         this.waiting = new ArrayBlockingQueue<>(Math.max(1024, properties.maxBatch() * properties.writers() * 16));
+        this.groups = DistributionSummary.builder("hub.webhooks.commit.group")
+                .description("deliveries a writer took for one commit").register(meters);
     }
 
     /**
@@ -106,6 +119,9 @@ public class DurableInbox implements SmartLifecycle {
         if (!running || !waiting.offer(pending)) {
             throw new WebhookRejected(HttpStatus.SERVICE_UNAVAILABLE, "intake is busy, retry later",
                     Map.of("Retry-After", "1"));
+        }
+        if (properties.writers() > 1 && waiting.size() >= properties.extraWriterAt() && extraCalled.compareAndSet(false, true)) {
+            extraWanted.release();
         }
         try {
             pending.done().get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -124,26 +140,56 @@ public class DurableInbox implements SmartLifecycle {
         }
     }
 
+    /** The first writer: commits whatever waits; after the web server stopped, until nothing does. */
     private void writeLoop() {
         var batch = new ArrayList<Pending>(properties.maxBatch());
         while (running || !waiting.isEmpty()) {
             try {
                 var first = waiting.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                if (first != null) {
+                    batch.add(first);
+                    writeGroup(batch);
                 }
-                batch.add(first);
-                waiting.drainTo(batch, properties.maxBatch() - 1);
-                write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
-                batch.forEach(p -> p.done().completeExceptionally(e));
-            } finally {
-                batch.clear();
             }
+        }
+    }
+
+    /** An extra writer: called in by a delivery that finds a pile waiting, commits until the pile is gone. */
+    private void extraWriteLoop() {
+        var batch = new ArrayList<Pending>(properties.maxBatch());
+        while (running) {
+            try {
+                if (!extraWanted.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                extraCalled.set(false);
+                while (running && waiting.size() >= properties.extraWriterAt()) {
+                    writeGroup(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Adds what waits to the batch (up to a group) and commits it; every delivery taken is answered. */
+    private void writeGroup(List<Pending> batch) {
+        try {
+            waiting.drainTo(batch, properties.maxBatch() - batch.size());
+            if (batch.isEmpty()) {
+                return;
+            }
+            groups.record(batch.size());
+            write(batch);
+        } catch (RuntimeException e) {
+            log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
+            batch.forEach(p -> p.done().completeExceptionally(e));
+        } finally {
+            batch.clear();
         }
     }
 
@@ -246,7 +292,7 @@ public class DurableInbox implements SmartLifecycle {
     public void start() {
         running = true;
         for (int i = 0; i < properties.writers(); i++) {
-            var writer = new Thread(this::writeLoop, "webhook-writer-" + i);
+            var writer = new Thread(i == 0 ? this::writeLoop : this::extraWriteLoop, "webhook-writer-" + i);
             writer.setDaemon(true);
             writer.start();
             writers.add(writer);

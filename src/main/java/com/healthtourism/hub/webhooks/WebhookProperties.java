@@ -15,8 +15,11 @@ import org.springframework.util.unit.DataSize;
  * @param perMinute          default requests per tenant, client IP and source per minute (rate:{tenant}:{ip}:{route})
  * @param idempotencyTtl     how long Redis remembers a delivery (idem:{tenant}:{hash}); PostgreSQL keeps it for good
  * @param sourceCacheTtl     how long a source's settings and a tenant's active subscriptions are cached in memory
- * @param writers            threads that commit accepted messages (each commit may hold many messages); one makes the
- *                           biggest groups, and a commit costs PostgreSQL about as much as a few of its rows
+ * @param writers            most threads committing accepted messages at once (each commit may hold many messages).
+ *                           One writer makes the biggest groups, and a commit costs PostgreSQL about as much as a few
+ *                           of its rows; the others commit alongside it only while deliveries pile up
+ * @param extraWriterAt      deliveries waiting for a writer that call in a second (third, ...) writer: below it the
+ *                           first writer's next group takes them
  * @param maxBatch           most messages in one commit
  * @param redisSlowCall      a Redis call of the intake slower than this counts against Redis in the intake's circuit
  *                           breaker like a failed one: a Redis that answers, but slowly, is stepped around as an
@@ -30,7 +33,8 @@ public record WebhookProperties(
         @DefaultValue("6000") int perMinute,
         @DefaultValue("1h") Duration idempotencyTtl,
         @DefaultValue("5s") Duration sourceCacheTtl,
-        @DefaultValue("1") int writers,
+        @DefaultValue("2") int writers,
+        @DefaultValue("16") int extraWriterAt,
         @DefaultValue("64") int maxBatch,
         @DefaultValue("250ms") Duration redisSlowCall,
         @DefaultValue("50ms") Duration rateSyncPeriod) {

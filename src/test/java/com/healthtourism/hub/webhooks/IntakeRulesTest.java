@@ -26,7 +26,7 @@ import com.healthtourism.hub.web.BufferedBodyRequest;
 class IntakeRulesTest {
 
     private final WebhookProperties properties = new WebhookProperties(DataSize.ofMegabytes(1), 100, 10,
-            Duration.ofHours(1), Duration.ofSeconds(5), 1, 8, Duration.ofMillis(250), Duration.ofMillis(50));
+            Duration.ofHours(1), Duration.ofSeconds(5), 1, 16, 8, Duration.ofMillis(250), Duration.ofMillis(50));
 
     private Delivery delivery(Integer tenantLimit) {
         var delivery = new Delivery(UUID.randomUUID(), "stripe", "10.0.0.1", Map.of(), new byte[0], Instant.now());

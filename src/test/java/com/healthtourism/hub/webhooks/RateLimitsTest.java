@@ -35,7 +35,7 @@ class RateLimitsTest {
     private static final int LIMIT = 10;
     // synced only when a test calls sync()
     private final WebhookProperties properties = new WebhookProperties(DataSize.ofMegabytes(1), 1_000_000, LIMIT,
-            Duration.ofHours(1), Duration.ofSeconds(5), 1, 8, Duration.ofMillis(250), Duration.ofHours(1));
+            Duration.ofHours(1), Duration.ofSeconds(5), 1, 16, 8, Duration.ofMillis(250), Duration.ofHours(1));
     private final UUID tenant = UUID.randomUUID();
     private final String ip = "10.77." + ThreadLocalRandom.current().nextInt(256) + "." + ThreadLocalRandom.current().nextInt(256);
     private final List<RateLimits> instances = new ArrayList<>();
