@@ -102,6 +102,10 @@ public class DurableInbox implements SmartLifecycle {
         this.cipher = cipher;
         this.json = json;
         this.properties = properties;
+        if (properties.writers() < 1 || properties.maxBatch() < 1 || properties.extraWriterAt() < 1) {
+            // no writer answers nobody, and a threshold of 0 would keep an extra writer spinning on an empty queue
+            throw new IllegalArgumentException("hub.webhooks.writers, max-batch and extra-writer-at must be at least 1");
+        }
         this.waiting = new ArrayBlockingQueue<>(Math.max(1024, properties.maxBatch() * properties.writers() * 16));
         this.groups = DistributionSummary.builder("hub.webhooks.commit.group")
                 .description("deliveries a writer took for one commit").register(meters);
@@ -120,7 +124,9 @@ public class DurableInbox implements SmartLifecycle {
             throw new WebhookRejected(HttpStatus.SERVICE_UNAVAILABLE, "intake is busy, retry later",
                     Map.of("Retry-After", "1"));
         }
-        if (properties.writers() > 1 && waiting.size() >= properties.extraWriterAt() && extraCalled.compareAndSet(false, true)) {
+        // the flag first: the queue's size takes its lock
+        if (properties.writers() > 1 && !extraCalled.get() && waiting.size() >= properties.extraWriterAt()
+                && extraCalled.compareAndSet(false, true)) {
             extraWanted.release();
         }
         try {
@@ -185,9 +191,13 @@ public class DurableInbox implements SmartLifecycle {
             }
             groups.record(batch.size());
             write(batch);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // every delivery taken is answered (503), also when the writer itself is going down
             log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
             batch.forEach(p -> p.done().completeExceptionally(e));
+            if (e instanceof Error error) {
+                throw error;
+            }
         } finally {
             batch.clear();
         }

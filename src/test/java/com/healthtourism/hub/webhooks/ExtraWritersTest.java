@@ -1,6 +1,7 @@
 package com.healthtourism.hub.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -91,6 +92,14 @@ class ExtraWritersTest {
     }
 
     @Test
+    void aThresholdBelowOneIsRefused() {
+        var spinning = new WebhookProperties(DataSize.ofMegabytes(1), 100, 10, Duration.ofHours(1),
+                Duration.ofSeconds(5), 2, 0, 64, Duration.ofMillis(250), Duration.ofMillis(50));
+        assertThatThrownBy(() -> new DurableInbox(transactions, cipher, json, spinning, deduplication,
+                new SimpleMeterRegistry())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("extra-writer-at");
+    }
+
+    @Test
     void fewerThanThePileWaitForTheFirstWriter() throws Exception {
         var held = holdTheFirstWriter();
 
@@ -124,9 +133,20 @@ class ExtraWritersTest {
         }));
         assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
         var held = deliver(List.of("held")).get(0);
-        Thread.sleep(500);
-        assertThat(held).as("the first writer waits on the lock").isNotDone();
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waitingOnALock() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(waitingOnALock()).as("the first writer waits on the lock").isEqualTo(1);
+        assertThat(held).isNotDone();
         return held;
+    }
+
+    private int waitingOnALock() {
+        return transactions.withoutTenant(db -> db.sql("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO inbound_messages%'""")
+                .query(Integer.class).single());
     }
 
     private List<CompletableFuture<Delivery>> deliver(String prefix, int n) {
