@@ -192,7 +192,7 @@ public class DurableInbox implements SmartLifecycle {
             groups.record(batch.size());
             write(batch);
         } catch (RuntimeException | Error e) {
-            // every delivery taken is answered (503), also when the writer itself is going down
+            // every delivery taken is answered (as failed), also when the writer itself is going down
             log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
             batch.forEach(p -> p.done().completeExceptionally(e));
             if (e instanceof Error error) {

@@ -62,6 +62,10 @@ class BackendHealthTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             var scrape = ops().getForObject("/actuator/prometheus", String.class);
             assertThat(scrape).contains("camel_exchanges_total").contains("routeId=\"storage-layout\"");
+            // per route only (camel.metrics.route-policy-level): no context-wide set updated on every exchange besides
+            // (level "all" adds camel_exchanges_total{eventType="context",routeId=""})
+            assertThat(scrape.lines().filter(line -> line.startsWith("camel_exchanges_total{")))
+                    .isNotEmpty().noneMatch(line -> line.contains("eventType=\"context\""));
         });
     }
 }

@@ -52,6 +52,7 @@ class ExtraWritersTest {
 
     private final ExecutorService partners = Executors.newCachedThreadPool();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private DurableInbox inbox;
     private UUID tenant;
 
@@ -60,7 +61,7 @@ class ExtraWritersTest {
         tenant = new WebhookClient(port).tenantWithSources(Map.of());
         var properties = new WebhookProperties(DataSize.ofMegabytes(1), 100, 10, Duration.ofHours(1),
                 Duration.ofSeconds(5), 2, EXTRA_AT, 64, Duration.ofMillis(250), Duration.ofMillis(50));
-        inbox = new DurableInbox(transactions, cipher, json, properties, deduplication, new SimpleMeterRegistry());
+        inbox = new DurableInbox(transactions, cipher, json, properties, deduplication, meters);
         inbox.start();
     }
 
@@ -86,6 +87,8 @@ class ExtraWritersTest {
         assertThat(pile.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count())
                 .as("committed beside the held-up commit").isGreaterThanOrEqualTo(EXTRA_AT);
         assertThat(held).as("the first writer is still held up").isNotDone();
+        assertThat(meters.get("hub.webhooks.commit.group").summary().max())
+                .as("the extra writer's group, as hub_webhooks_commit_group tells").isGreaterThanOrEqualTo(EXTRA_AT);
         release.countDown();
         CompletableFuture.allOf(pile.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         assertThat(held.get(10, TimeUnit.SECONDS).duplicate()).as("the held delivery repeats the locked one").isTrue();
