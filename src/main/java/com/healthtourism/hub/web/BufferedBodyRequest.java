@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -47,17 +48,56 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
      * Each read blocks at most the server's read timeout, so the request ends within about deadline + that timeout.
      */
     public static byte[] readAtMost(InputStream in, int max, Duration deadline) throws IOException {
+        return readAtMost(in, max, deadline, -1);
+    }
+
+    /**
+     * As {@link #readAtMost(InputStream, int, Duration)}, for a body whose sender declared its length ({@code -1}: not
+     * declared). A declared length within {@code max} is read straight into an array of that size, the array returned:
+     * no buffer, no copy. The declaration is not trusted: a stream that goes on past it is read on up to {@code max}
+     * (and is then too large), one that ends early gives what arrived.
+     */
+    public static byte[] readAtMost(InputStream in, int max, Duration deadline, long declaredLength) throws IOException {
         var end = System.nanoTime() + deadline.toNanos();
-        var out = new ByteArrayOutputStream(Math.min(max + 1, 8192));
+        if (declaredLength < 0 || declaredLength > max) {
+            return readOn(in, new ByteArrayOutputStream(Math.min(max + 1, 8192)), max, end, deadline);
+        }
+        var body = new byte[(int) declaredLength];
+        int filled = 0;
+        int read;
+        while (filled < body.length && (read = in.read(body, filled, body.length - filled)) >= 0) {
+            inTime(end, deadline);
+            filled += read;
+        }
+        if (filled < body.length) {
+            return Arrays.copyOf(body, filled);
+        }
+        var next = in.read();
+        if (next < 0) {
+            return body;
+        }
+        inTime(end, deadline);
+        var out = new ByteArrayOutputStream(Math.min(max + 1, body.length + 8192));
+        out.write(body);
+        out.write(next);
+        return readOn(in, out, max, end, deadline);
+    }
+
+    private static byte[] readOn(InputStream in, ByteArrayOutputStream out, int max, long end, Duration deadline)
+            throws IOException {
         var buffer = new byte[8192];
         int read;
         while (out.size() <= max && (read = in.read(buffer, 0, Math.min(buffer.length, max + 1 - out.size()))) >= 0) {
-            if (System.nanoTime() - end > 0) {
-                throw new TooSlow(deadline);
-            }
+            inTime(end, deadline);
             out.write(buffer, 0, read);
         }
         return out.size() > max ? null : out.toByteArray();
+    }
+
+    private static void inTime(long end, Duration deadline) throws TooSlow {
+        if (System.nanoTime() - end > 0) {
+            throw new TooSlow(deadline);
+        }
     }
 
     @Override

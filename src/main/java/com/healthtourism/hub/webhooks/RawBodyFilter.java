@@ -52,7 +52,9 @@ public class RawBodyFilter extends OncePerRequestFilter {
         }
         byte[] body;
         try {
-            body = BufferedBodyRequest.readAtMost(request.getInputStream(), maxBytes, bodyDeadline);
+            // read straight into an array of the declared length (within the limit): no buffer, no copy
+            body = BufferedBodyRequest.readAtMost(request.getInputStream(), maxBytes, bodyDeadline,
+                    request.getContentLengthLong());
         } catch (IOException notInTime) {
             // past the body's deadline (TooSlow), or one read past Tomcat's read timeout, however Tomcat wraps that, or
             // the sender gone: a sender that trickles its body (or stops) must not hold a request thread. 408, and

@@ -156,4 +156,59 @@ class IntakeRulesTest {
         assertThatThrownBy(() -> BufferedBodyRequest.readAtMost(trickle, 1 << 20, Duration.ofMillis(200)))
                 .isInstanceOf(BufferedBodyRequest.TooSlow.class);
     }
+
+    @Test
+    void aDeclaredLengthIsReadStraightIntoOneArrayOfThatSize() throws Exception {
+        var sent = new byte[20_000];
+        new java.util.Random(7).nextBytes(sent);
+        var asked = new ArrayList<Integer>();
+        var recorded = new ByteArrayInputStream(sent) {
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                asked.add(length);
+                return super.read(buffer, offset, length);
+            }
+        };
+
+        var body = BufferedBodyRequest.readAtMost(recorded, 1 << 20, Duration.ofSeconds(5), sent.length);
+
+        assertThat(body).isEqualTo(sent);
+        // the whole body in the first read's reach (not 8 KB at a time through a buffer and a copy)
+        assertThat(asked.get(0)).isEqualTo(sent.length);
+    }
+
+    @Test
+    void aDeclaredLengthIsNotTrusted() throws Exception {
+        var fiveDeclaredEightSent = BufferedBodyRequest.readAtMost(new ByteArrayInputStream("12345678".getBytes(
+                StandardCharsets.US_ASCII)), 10, Duration.ofSeconds(5), 5);
+        var tenDeclaredElevenSent = BufferedBodyRequest.readAtMost(new ByteArrayInputStream(new byte[11]), 10,
+                Duration.ofSeconds(5), 10);
+        var tenDeclaredSixSent = BufferedBodyRequest.readAtMost(new ByteArrayInputStream(new byte[6]), 10,
+                Duration.ofSeconds(5), 10);
+
+        assertThat(fiveDeclaredEightSent).isEqualTo("12345678".getBytes(StandardCharsets.US_ASCII));
+        assertThat(tenDeclaredElevenSent).isNull();
+        assertThat(tenDeclaredSixSent).hasSize(6);
+        assertThat(BufferedBodyRequest.readAtMost(new ByteArrayInputStream(new byte[0]), 10, Duration.ofSeconds(5), 0))
+                .isEmpty();
+    }
+
+    @Test
+    void aDeclaredBodyMustArriveWithinItsDeadlineToo() {
+        var trickle = new java.io.InputStream() {
+            @Override
+            public int read() {
+                return ' ';
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+                buffer[offset] = ' ';
+                return 1;
+            }
+        };
+        assertThatThrownBy(() -> BufferedBodyRequest.readAtMost(trickle, 1 << 20, Duration.ofMillis(200), 100))
+                .isInstanceOf(BufferedBodyRequest.TooSlow.class);
+    }
 }
