@@ -23,6 +23,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.support.SqlArrayValue;
@@ -44,6 +47,12 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  * resolved by the UNIQUE (tenant_id, source, dedupe_key) key to the first message's id. Redis is asked
  * first, for the whole batch at once, about repeats it remembers; once a commit's partners are answered
  * its new messages are remembered there ({@link Deduplication}).
+ * <p>
+ * A writer that fails with an Error (not a storage failure: those fail their group and the writer goes on) breaks the
+ * inbox: what it had not answered and everything waiting are answered 503 (a partner's retry is safe: an event whose
+ * commit went through before the Error is answered as a duplicate), later deliveries are refused with
+ * 503 at once instead of waiting out the store timeout, and the application's liveness turns BROKEN
+ * ({@code /actuator/health/liveness} DOWN), so the orchestrator restarts the instance.
  */
 @Component("inbox")
 public class DurableInbox implements SmartLifecycle {
@@ -93,11 +102,15 @@ public class DurableInbox implements SmartLifecycle {
     private final Semaphore extraWanted = new Semaphore(0);
     private final AtomicBoolean extraCalled = new AtomicBoolean();
     private final DistributionSummary groups;
+    private final ApplicationEventPublisher events;
     private volatile boolean running;
+    private volatile boolean broken;
 
     public DurableInbox(TenantTransactions transactions, FieldCipher cipher, ObjectMapper json,
-                        WebhookProperties properties, Deduplication deduplication, MeterRegistry meters) {
+                        WebhookProperties properties, Deduplication deduplication, MeterRegistry meters,
+                        ApplicationEventPublisher events) {
         this.transactions = transactions;
+        this.events = events;
         this.deduplication = deduplication;
         this.cipher = cipher;
         this.json = json;
@@ -117,12 +130,19 @@ public class DurableInbox implements SmartLifecycle {
      * Fails with the storage's exception (the route answers 503) when PostgreSQL cannot commit.
      */
     public void store(@ExchangeProperty("delivery") Delivery delivery) {
+        if (broken) {
+            throw unavailable();
+        }
         var id = UUID.randomUUID();
         var body = cipher.encrypt(delivery.rawBody(), InboundMessages.bodyContext(delivery.tenantId(), id));
         var pending = new Pending(delivery, id, body, StoredHeaders.json(json, delivery.headers()), new CompletableFuture<>());
         if (!running || !waiting.offer(pending)) {
             throw new WebhookRejected(HttpStatus.SERVICE_UNAVAILABLE, "intake is busy, retry later",
                     Map.of("Retry-After", "1"));
+        }
+        // broken while this one was queued, after the writer answered what waited: taken back (unless a writer has it)
+        if (broken && waiting.remove(pending)) {
+            throw unavailable();
         }
         // the flag first: the queue's size takes its lock
         if (properties.writers() > 1 && !extraCalled.get() && waiting.size() >= properties.extraWriterAt()
@@ -149,7 +169,7 @@ public class DurableInbox implements SmartLifecycle {
     /** The first writer: commits whatever waits; after the web server stopped, until nothing does. */
     private void writeLoop() {
         var batch = new ArrayList<Pending>(properties.maxBatch());
-        while (running || !waiting.isEmpty()) {
+        while ((running || !waiting.isEmpty()) && !broken) {
             try {
                 var first = waiting.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
@@ -172,7 +192,7 @@ public class DurableInbox implements SmartLifecycle {
                     continue;
                 }
                 extraCalled.set(false);
-                while (running && waiting.size() >= properties.extraWriterAt()) {
+                while (running && !broken && waiting.size() >= properties.extraWriterAt()) {
                     writeGroup(batch);
                 }
             } catch (InterruptedException e) {
@@ -192,15 +212,39 @@ public class DurableInbox implements SmartLifecycle {
             groups.record(batch.size());
             write(batch);
         } catch (RuntimeException | Error e) {
-            // every delivery taken is answered (as failed), also when the writer itself is going down
+            // every delivery taken and not yet answered is answered: failed, or 503 when the writer itself is going down
             log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            if (e instanceof Error) {
+                // before its group hears of it: a partner answered 503 and retrying at once is refused, not queued
+                breakDown();
+            }
+            batch.forEach(p -> p.done().completeExceptionally(e instanceof Error ? unavailable() : e));
             if (e instanceof Error error) {
                 throw error;
             }
         } finally {
             batch.clear();
         }
+    }
+
+    /** After a writer's Error: nothing more is taken in, what waits is answered, and the instance is not live. */
+    private void breakDown() {
+        broken = true;
+        var left = new ArrayList<Pending>();
+        waiting.drainTo(left);
+        left.forEach(p -> p.done().completeExceptionally(unavailable()));
+        log.error("webhook intake broken: a writer failed; {} waiting deliveries answered 503, liveness BROKEN", left.size());
+        try {
+            AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
+        } catch (RuntimeException e) {
+            // the group must still be answered
+            log.error("could not mark the instance BROKEN ({})", e.getClass().getName());
+        }
+    }
+
+    private static WebhookRejected unavailable() {
+        return new WebhookRejected(HttpStatus.SERVICE_UNAVAILABLE, "intake is unavailable, retry later",
+                Map.of("Retry-After", "5"));
     }
 
     private void write(List<Pending> batch) {

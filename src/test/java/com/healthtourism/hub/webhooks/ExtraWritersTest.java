@@ -61,7 +61,7 @@ class ExtraWritersTest {
         tenant = new WebhookClient(port).tenantWithSources(Map.of());
         var properties = new WebhookProperties(DataSize.ofMegabytes(1), 100, 10, Duration.ofHours(1),
                 Duration.ofSeconds(5), 2, EXTRA_AT, 64, Duration.ofMillis(250), Duration.ofMillis(50));
-        inbox = new DurableInbox(transactions, cipher, json, properties, deduplication, meters);
+        inbox = new DurableInbox(transactions, cipher, json, properties, deduplication, meters, event -> { });
         inbox.start();
     }
 
@@ -99,7 +99,43 @@ class ExtraWritersTest {
         var spinning = new WebhookProperties(DataSize.ofMegabytes(1), 100, 10, Duration.ofHours(1),
                 Duration.ofSeconds(5), 2, 0, 64, Duration.ofMillis(250), Duration.ofMillis(50));
         assertThatThrownBy(() -> new DurableInbox(transactions, cipher, json, spinning, deduplication,
-                new SimpleMeterRegistry())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("extra-writer-at");
+                new SimpleMeterRegistry(), event -> { })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("extra-writer-at");
+    }
+
+    @Test
+    void aWriterErrorBreaksTheInboxVisiblyInsteadOfLeavingPartnersWaiting() throws Exception {
+        var published = new java.util.concurrent.CopyOnWriteArrayList<Object>();
+        var failing = new Deduplication(null, properties(1), io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("t")) {
+            @Override
+            public List<UUID> recall(List<Delivery> deliveries) {
+                throw new NoClassDefFoundError("simulated: a class the writer needs is missing");
+            }
+        };
+        inbox.stop();
+        inbox = new DurableInbox(transactions, cipher, json, properties(1), failing, meters, published::add);
+        inbox.start();
+
+        var first = deliver(List.of("first-" + UUID.randomUUID())).get(0);
+        assertThatThrownBy(() -> first.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(WebhookRejected.class)
+                .cause().satisfies(e -> assertThat(((WebhookRejected) e).status().value()).isEqualTo(503));
+        assertThat(published).as("liveness turns BROKEN, so the instance is restarted").anySatisfy(event ->
+                assertThat(event).isInstanceOfSatisfying(org.springframework.boot.availability.AvailabilityChangeEvent.class,
+                        change -> assertThat(change.getState())
+                                .isEqualTo(org.springframework.boot.availability.LivenessState.BROKEN)));
+
+        // no writer is left: a later delivery is refused at once, not after the 30 s store timeout
+        var started = System.nanoTime();
+        var later = deliver(List.of("later-" + UUID.randomUUID())).get(0);
+        assertThatThrownBy(() -> later.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(WebhookRejected.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        int stored = transactions.inTenant(tenant, db -> db.sql("SELECT count(*) FROM inbound_messages")
+                .query(Integer.class).single());
+        assertThat(stored).as("nothing stored").isZero();
+    }
+
+    private static WebhookProperties properties(int writers) {
+        return new WebhookProperties(DataSize.ofMegabytes(1), 100, 10, Duration.ofHours(1),
+                Duration.ofSeconds(5), writers, EXTRA_AT, 64, Duration.ofMillis(250), Duration.ofMillis(50));
     }
 
     @Test
