@@ -16,6 +16,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.codec.digest.DigestUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -46,6 +48,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
      */
     public static final String DO_NOT_KEEP = IdempotencyKeyFilter.class.getName() + ".doNotKeep";
 
+    private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyFilter.class);
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final List<String> REPLAYED_HEADERS = List.of(HttpHeaders.LOCATION, HttpHeaders.CONTENT_LOCATION,
             HttpHeaders.CACHE_CONTROL, HttpHeaders.ETAG);
@@ -143,16 +146,33 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, captured);
         } catch (ServletException | IOException | RuntimeException e) {
-            store.release(principal, keyHash, claim);
+            release(principal, keyHash, claim);
             throw e;
         }
         if (captured.getStatus() < 500 && request.getAttribute(DO_NOT_KEEP) == null) {
-            store.complete(principal, keyHash, claim, captured.getStatus(), captured.getContentType(), kept(captured),
-                    captured.getContentAsByteArray());
+            try {
+                store.complete(principal, keyHash, claim, captured.getStatus(), captured.getContentType(),
+                        kept(captured), captured.getContentAsByteArray());
+            } catch (DataAccessException | TransactionException databaseDown) {
+                // The request ran: its answer stands and is sent. Only the replay is lost: the key stays claimed, so a
+                // retry is told 409 until stale-after, and may then run again.
+                log.warn("the response for an {} could not be kept ({}); the key stays claimed until stale-after",
+                        KEY_HEADER, databaseDown.getClass().getSimpleName());
+            }
         } else {
-            store.release(principal, keyHash, claim);
+            release(principal, keyHash, claim);
         }
         captured.copyBodyToResponse();
+    }
+
+    /** Frees the key after a failed request; when that fails too, the request's own outcome still goes out. */
+    private void release(String principal, String keyHash, AdminIdempotency.Claim.Claimed claim) {
+        try {
+            store.release(principal, keyHash, claim);
+        } catch (DataAccessException | TransactionException databaseDown) {
+            log.warn("an {} could not be freed ({}); it stays claimed until stale-after", KEY_HEADER,
+                    databaseDown.getClass().getSimpleName());
+        }
     }
 
     /** Method, path, query and body: a retry of the same request hashes the same. */

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import jakarta.servlet.http.HttpServletResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.minio.ListObjectsArgs;
@@ -44,11 +47,16 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpStatus;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.healthtourism.hub.approvals.ApprovalQueue;
+import com.healthtourism.hub.idempotency.AdminIdempotency;
 import com.healthtourism.hub.idempotency.IdempotencyKeyFilter;
 import com.healthtourism.hub.local.HubTest;
 import com.healthtourism.hub.local.LocalBackends;
@@ -115,6 +123,8 @@ class BackendOutageTest {
     CircuitBreaker redisCircuitBreaker;
     @Autowired
     DataSource dataSource;
+    @Autowired
+    AdminIdempotency adminIdempotency;
 
     /**
      * Reconnects PostgreSQL and has the pool replace the connections the cut broke, as a hub after an outage does over
@@ -250,6 +260,56 @@ class BackendOutageTest {
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.header("Retry-After")).isEqualTo("5");
+    }
+
+    @Test
+    void anAdminWriteThatRanIsAnsweredEvenWhenPostgresGoesAwayBeforeItsResponseIsKept() throws Exception {
+        var filter = new IdempotencyKeyFilter(adminIdempotency, new ObjectMapper());
+        var request = new MockHttpServletRequest("POST", "/admin/tenants");
+        request.addHeader(IdempotencyKeyFilter.KEY_HEADER, "kept-" + UUID.randomUUID());
+        request.setContentType("application/json");
+        request.setContent("{\"name\":\"Clinic\"}".getBytes(StandardCharsets.UTF_8));
+        var response = new MockHttpServletResponse();
+        var security = SecurityContextHolder.getContext();
+        security.setAuthentication(UsernamePasswordAuthenticationToken
+                .authenticated("test-admin", null, List.of()));
+        try {
+            // the key is claimed; the request runs and answers; PostgreSQL goes away before its response is kept
+            filter.doFilter(request, response, (req, res) -> {
+                postgres.cut();
+                var answer = (HttpServletResponse) res;
+                answer.setStatus(201);
+                answer.setContentType("application/json");
+                answer.getOutputStream().write("{\"id\":\"created\"}".getBytes(StandardCharsets.UTF_8));
+            });
+        } finally {
+            SecurityContextHolder.clearContext();
+            restorePostgres();
+        }
+
+        assertThat(response.getStatus()).as("the request's own answer, not a 500").isEqualTo(201);
+        assertThat(response.getContentAsString()).isEqualTo("{\"id\":\"created\"}");
+    }
+
+    @Test
+    void anAdminWriteThatFailedIsAnsweredWithItsOwnFailureWhenItsKeyCannotBeFreed() {
+        var filter = new IdempotencyKeyFilter(adminIdempotency, new ObjectMapper());
+        var request = new MockHttpServletRequest("POST", "/admin/tenants");
+        request.addHeader(IdempotencyKeyFilter.KEY_HEADER, "freed-" + UUID.randomUUID());
+        request.setContent("{}".getBytes(StandardCharsets.UTF_8));
+        var security = SecurityContextHolder.getContext();
+        security.setAuthentication(UsernamePasswordAuthenticationToken
+                .authenticated("test-admin", null, List.of()));
+        try {
+            assertThatThrownBy(() -> filter.doFilter(request, new MockHttpServletResponse(),
+                    (req, res) -> {
+                        postgres.cut();
+                        throw new IllegalStateException("the request's own failure");
+                    })).isInstanceOf(IllegalStateException.class).hasMessage("the request's own failure");
+        } finally {
+            SecurityContextHolder.clearContext();
+            restorePostgres();
+        }
     }
 
     @Test
