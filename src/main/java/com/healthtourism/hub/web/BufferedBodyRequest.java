@@ -22,6 +22,12 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
  */
 public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
+    /**
+     * Declared lengths up to this are read into an array of their size at once; above it the array grows as bytes
+     * arrive, so a sender that declares a large body and sends none holds no more memory than it sent.
+     */
+    static final int EXACT_UP_TO = 64 * 1024;
+
     private final byte[] body;
 
     public BufferedBodyRequest(HttpServletRequest request, byte[] body) {
@@ -53,13 +59,13 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
 
     /**
      * As {@link #readAtMost(InputStream, int, Duration)}, for a body whose sender declared its length ({@code -1}: not
-     * declared). A declared length within {@code max} is read straight into an array of that size, the array returned:
-     * no buffer, no copy. The declaration is not trusted: a stream that goes on past it is read on up to {@code max}
+     * declared). A declared length within {@code max} and {@link #EXACT_UP_TO} is read straight into an array of that
+     * size, the array returned: no buffer, no copy. The declaration is not trusted: a stream that goes on past it is read on up to {@code max}
      * (and is then too large), one that ends early gives what arrived.
      */
     public static byte[] readAtMost(InputStream in, int max, Duration deadline, long declaredLength) throws IOException {
         var end = System.nanoTime() + deadline.toNanos();
-        if (declaredLength < 0 || declaredLength > max) {
+        if (declaredLength < 0 || declaredLength > Math.min(max, EXACT_UP_TO)) {
             return readOn(in, new ByteArrayOutputStream(Math.min(max + 1, 8192)), max, end, deadline);
         }
         var body = new byte[(int) declaredLength];

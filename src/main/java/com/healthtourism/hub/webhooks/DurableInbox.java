@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
@@ -51,8 +52,9 @@ import com.healthtourism.hub.tenancy.TenantTransactions;
  * A writer that fails with an Error (not a storage failure: those fail their group and the writer goes on) breaks the
  * inbox: what it had not answered and everything waiting are answered 503 (a partner's retry is safe: an event whose
  * commit went through before the Error is answered as a duplicate), later deliveries are refused with
- * 503 at once instead of waiting out the store timeout, and the application's liveness turns BROKEN
- * ({@code /actuator/health/liveness} DOWN), so the orchestrator restarts the instance.
+ * 503 at once instead of waiting out the store timeout, readiness turns REFUSING_TRAFFIC and liveness BROKEN
+ * ({@code /actuator/health/readiness} and {@code /liveness} DOWN): a load balancer stops sending to the instance, and
+ * an orchestrator's liveness probe restarts it.
  */
 @Component("inbox")
 public class DurableInbox implements SmartLifecycle {
@@ -214,11 +216,14 @@ public class DurableInbox implements SmartLifecycle {
         } catch (RuntimeException | Error e) {
             // every delivery taken and not yet answered is answered: failed, or 503 when the writer itself is going down
             log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
-            if (e instanceof Error) {
-                // before its group hears of it: a partner answered 503 and retrying at once is refused, not queued
-                breakDown();
+            try {
+                if (e instanceof Error) {
+                    // before its group hears of it: a partner answered 503 and retrying at once is refused, not queued
+                    breakDown();
+                }
+            } finally {
+                batch.forEach(p -> p.done().completeExceptionally(e instanceof Error ? unavailable() : e));
             }
-            batch.forEach(p -> p.done().completeExceptionally(e instanceof Error ? unavailable() : e));
             if (e instanceof Error error) {
                 throw error;
             }
@@ -233,11 +238,13 @@ public class DurableInbox implements SmartLifecycle {
         var left = new ArrayList<Pending>();
         waiting.drainTo(left);
         left.forEach(p -> p.done().completeExceptionally(unavailable()));
-        log.error("webhook intake broken: a writer failed; {} waiting deliveries answered 503, liveness BROKEN", left.size());
+        log.error("webhook intake broken: a writer failed; {} waiting deliveries answered 503, liveness BROKEN, "
+                + "readiness REFUSING_TRAFFIC", left.size());
         try {
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
             AvailabilityChangeEvent.publish(events, this, LivenessState.BROKEN);
-        } catch (RuntimeException e) {
-            // the group must still be answered
+        } catch (Throwable e) {
+            // the group must still be answered (the caller does that after this returns or throws)
             log.error("could not mark the instance BROKEN ({})", e.getClass().getName());
         }
     }
@@ -348,6 +355,9 @@ public class DurableInbox implements SmartLifecycle {
         for (int i = 0; i < properties.writers(); i++) {
             var writer = new Thread(i == 0 ? this::writeLoop : this::extraWriteLoop, "webhook-writer-" + i);
             writer.setDaemon(true);
+            // through the hub's logging (class only: an Error's message may carry data), not a stack trace on stderr
+            writer.setUncaughtExceptionHandler((thread, e) ->
+                    log.error("{} stopped: {}", thread.getName(), e.getClass().getName()));
             writer.start();
             writers.add(writer);
         }

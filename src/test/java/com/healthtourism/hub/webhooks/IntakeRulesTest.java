@@ -178,6 +178,29 @@ class IntakeRulesTest {
     }
 
     @Test
+    void aLargeDeclaredLengthIsNotReservedBeforeItsBytesArrive() throws Exception {
+        var asked = new ArrayList<Integer>();
+        var nothingSent = new java.io.InputStream() {
+            @Override
+            public int read() {
+                return -1;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                asked.add(buffer.length);
+                return -1;
+            }
+        };
+
+        var body = BufferedBodyRequest.readAtMost(nothingSent, 1 << 20, Duration.ofSeconds(5), 1 << 20);
+
+        assertThat(body).isEmpty();
+        // a sender declaring a megabyte and sending nothing is read through a small buffer, not a megabyte array
+        assertThat(asked).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(8192));
+    }
+
+    @Test
     void aDeclaredLengthIsNotTrusted() throws Exception {
         var fiveDeclaredEightSent = BufferedBodyRequest.readAtMost(new ByteArrayInputStream("12345678".getBytes(
                 StandardCharsets.US_ASCII)), 10, Duration.ofSeconds(5), 5);
