@@ -60,8 +60,8 @@ public final class BufferedBodyRequest extends HttpServletRequestWrapper {
     /**
      * As {@link #readAtMost(InputStream, int, Duration)}, for a body whose sender declared its length ({@code -1}: not
      * declared). A declared length within {@code max} and {@link #EXACT_UP_TO} is read straight into an array of that
-     * size, the array returned: no buffer, no copy. The declaration is not trusted: a stream that goes on past it is read on up to {@code max}
-     * (and is then too large), one that ends early gives what arrived.
+     * size, the array returned: no buffer, no copy. The declaration is not trusted: a stream that goes on past it is
+     * read on up to {@code max} (and is then too large), one that ends early gives what arrived.
      */
     public static byte[] readAtMost(InputStream in, int max, Duration deadline, long declaredLength) throws IOException {
         var end = System.nanoTime() + deadline.toNanos();

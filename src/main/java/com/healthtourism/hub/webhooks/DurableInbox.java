@@ -216,13 +216,14 @@ public class DurableInbox implements SmartLifecycle {
         } catch (RuntimeException | Error e) {
             // every delivery taken and not yet answered is answered: failed, or 503 when the writer itself is going down
             log.error("webhook writer failed unexpectedly ({})", e.getClass().getName());
+            var writerDown = e instanceof Error;
             try {
-                if (e instanceof Error) {
+                if (writerDown) {
                     // before its group hears of it: a partner answered 503 and retrying at once is refused, not queued
                     breakDown();
                 }
             } finally {
-                batch.forEach(p -> p.done().completeExceptionally(e instanceof Error ? unavailable() : e));
+                batch.forEach(p -> p.done().completeExceptionally(writerDown ? unavailable() : e));
             }
             if (e instanceof Error error) {
                 throw error;

@@ -52,7 +52,7 @@ public class RawBodyFilter extends OncePerRequestFilter {
         }
         byte[] body;
         try {
-            // read straight into an array of the declared length (within the limit): no buffer, no copy
+            // a declared length up to 64 KB is read straight into an array of that size: no buffer, no copy
             body = BufferedBodyRequest.readAtMost(request.getInputStream(), maxBytes, bodyDeadline,
                     request.getContentLengthLong());
         } catch (IOException notInTime) {
