@@ -36,9 +36,21 @@ public class CloudEvents {
         return mappingOutput != null && !mappingOutput.isBlank() && !"null".equals(mappingOutput.strip());
     }
 
+    /** The same for a mapping's output as a JSON tree (the relay's): nothing, or a JSON null, is no event. */
+    public boolean yieldsEvent(JsonNode mappingOutput) {
+        return mappingOutput != null && !mappingOutput.isNull() && !mappingOutput.isMissingNode();
+    }
+
     /** @throws MappingFailure if the output is not an object with a hub event type and a subject */
     public OutgoingEvent build(EventOrigin origin, String mappingOutput) {
-        var mapped = parse(mappingOutput);
+        return build(origin, parse(mappingOutput));
+    }
+
+    /** The same for a mapping's output as a JSON tree (the relay's, read by no parser a second time). */
+    public OutgoingEvent build(EventOrigin origin, JsonNode mapped) {
+        if (mapped == null || !mapped.isObject()) {
+            throw new MappingFailure("mapping output is not a JSON object");
+        }
         var type = requiredText(mapped, "type");
         if (!TYPE.matcher(type).matches()) {
             throw new MappingFailure("mapping output 'type' is not a hub event type (family.name)");
@@ -86,11 +98,7 @@ public class CloudEvents {
 
     private JsonNode parse(String mappingOutput) {
         try {
-            var node = json.readTree(mappingOutput);
-            if (node == null || !node.isObject()) {
-                throw new MappingFailure("mapping output is not a JSON object");
-            }
-            return node;
+            return json.readTree(mappingOutput);
         } catch (JsonProcessingException e) {
             throw new MappingFailure("mapping output is not JSON");
         }

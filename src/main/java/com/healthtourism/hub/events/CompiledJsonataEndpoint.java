@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jsonata.JsonataFrameBinding;
 import org.apache.camel.component.jsonata.JsonataInputOutputType;
@@ -34,7 +35,10 @@ class CompiledJsonataEndpoint extends JsonataEndpoint {
         }
         Object input;
         if (getInputType() == JsonataInputOutputType.JsonString) {
-            input = json.readValue(exchange.getIn().getBody(InputStream.class), Object.class);
+            // a String body (the relay's) is parsed as it is, without a copy into bytes first
+            var body = exchange.getIn().getBody();
+            input = body instanceof String text ? json.readValue(text, Object.class)
+                    : json.readValue(exchange.getIn().getBody(InputStream.class), Object.class);
         } else {
             input = json.convertValue(exchange.getIn().getBody(), Object.class);
         }
@@ -48,9 +52,14 @@ class CompiledJsonataEndpoint extends JsonataEndpoint {
             getFrameBinding().bindToFrame(frame);
         }
         var result = expression.evaluate(input, frame);
-        var written = isPrettyPrint() ? json.writerWithDefaultPrettyPrinter().writeValueAsString(result)
-                : json.writeValueAsString(result);
-        ExchangeHelper.setInOutBodyPatternAware(exchange,
-                getOutputType() == JsonataInputOutputType.JsonString ? written : json.readTree(written));
+        if (getOutputType() == JsonataInputOutputType.JsonString) {
+            ExchangeHelper.setInOutBodyPatternAware(exchange, isPrettyPrint()
+                    ? json.writerWithDefaultPrettyPrinter().writeValueAsString(result) : json.writeValueAsString(result));
+        } else {
+            // the tree straight from the result, not written as text and read back as Camel's endpoint does (the same
+            // tree: a result that is nothing is a JSON null there too)
+            ExchangeHelper.setInOutBodyPatternAware(exchange,
+                    result == null ? NullNode.getInstance() : json.valueToTree(result));
+        }
     }
 }

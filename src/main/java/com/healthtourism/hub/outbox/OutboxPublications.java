@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -55,6 +56,11 @@ public class OutboxPublications implements AggregationStrategy {
                     mapped.getMessage().getBody(OutgoingEvent.class)));
         }
         return result;
+    }
+
+    /** Whether a batch's collected list holds anything to publish (outbox-publish's filter). */
+    public boolean any(@Body List<Publication> publications) {
+        return !publications.isEmpty();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -154,8 +155,9 @@ public class OutboxRelay {
      * event); a partner message whose event type has no mapping is settled as {@code unmapped}; any other's body becomes
      * the message's JSON and the property {@code outboxMapping} the resource of its mapping, which outbox-map applies.
      */
-    public void prepare(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, Exchange exchange)
-            throws JsonProcessingException {
+    public void prepare(@Body OutboxEntry entry, Exchange exchange) throws JsonProcessingException {
+        // the row stays at hand for every later step, its error handler and the batch's aggregation
+        exchange.setProperty(OutboxPublications.ENTRY, entry);
         exchange.removeProperty(MAPPING);
         if (entry.ready() != null) {
             exchange.setProperty(OutboxPublications.OUTCOME, OutboxPublications.MAPPED);
@@ -176,7 +178,7 @@ public class OutboxRelay {
      * The mapping's output as the hub's CloudEvent for the row's message (outcome {@code mapped}), or, when it yields
      * no event (null, nothing), the row settled as {@code unmapped}.
      */
-    public void mapped(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, @Body String mappingOutput,
+    public void mapped(@ExchangeProperty(OutboxPublications.ENTRY) OutboxEntry entry, @Body JsonNode mappingOutput,
                        Exchange exchange) {
         if (cloudEvents.yieldsEvent(mappingOutput)) {
             var event = fitsKafka(cloudEvents.build(entry.origin(), mappingOutput));

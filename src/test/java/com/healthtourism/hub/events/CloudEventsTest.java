@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import org.junit.jupiter.api.Test;
 
 class CloudEventsTest {
@@ -51,5 +54,9 @@ class CloudEventsTest {
         assertThat(events.yieldsEvent("null")).isFalse();
         assertThat(events.yieldsEvent("")).isFalse();
         assertThat(events.yieldsEvent("{\"type\":\"case.updated\"}")).isTrue();
+        assertThat(events.yieldsEvent((JsonNode) null)).isFalse();
+        assertThat(events.yieldsEvent(NullNode.getInstance())).isFalse();
+        assertThat(events.yieldsEvent(MissingNode.getInstance())).isFalse();
+        assertThat(events.yieldsEvent(new ObjectMapper().createObjectNode().put("type", "case.updated"))).isTrue();
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import com.dashjoin.jsonata.JException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -96,6 +97,34 @@ class CompiledJsonataComponentTest {
         assertThatThrownBy(() -> map(uri(mapping, false), "pi_1"))
                 .as("a text that does not parse is not remembered as parsed")
                 .isInstanceOf(CamelExecutionException.class).hasCauseInstanceOf(JException.class);
+    }
+
+    @Test
+    void aTreeOutputIsTheTreeOfTheTextOutputForEveryMapping() throws Exception {
+        // the relay takes the mapping's output as a tree (outputType Jackson), built straight from the result
+        try (var files = Files.walk(Path.of("mappings"))) {
+            var mappings = files.filter(file -> file.toString().endsWith(".jsonata")).toList();
+            assertThat(mappings).hasSizeGreaterThan(10);
+            for (var mapping : mappings) {
+                var name = Path.of("mappings").relativize(mapping).toString().replaceAll("\\.jsonata$", "");
+                var input = Files.readString(Path.of("src/test/resources/mappings", name + ".input.json"));
+                var uri = "jsonata:file:" + mapping.toAbsolutePath() + "?inputType=JsonString";
+                var text = producer.requestBody(uri + "&outputType=JsonString", input, String.class);
+                var tree = producer.requestBody(uri + "&outputType=Jackson", input);
+                assertThat(tree).as(name).isInstanceOf(JsonNode.class).isEqualTo(json.readTree(text));
+                assertThat(json.writeValueAsString(tree)).as(name).isEqualTo(text);
+            }
+        }
+    }
+
+    @Test
+    void aMappingThatYieldsNothingGivesAJsonNullTreeAsItsText(@TempDir Path dir) throws Exception {
+        var mapping = dir.resolve("nothing.jsonata");
+        Files.writeString(mapping, "data.object.nowhere");
+        var uri = "jsonata:file:" + mapping.toAbsolutePath() + "?inputType=JsonString";
+        var input = Files.readString(SAMPLE);
+        assertThat(producer.requestBody(uri + "&outputType=JsonString", input, String.class)).isEqualTo("null");
+        assertThat(producer.requestBody(uri + "&outputType=Jackson", input)).isEqualTo(NullNode.getInstance());
     }
 
     private void assertMapsToItself(String uri, String paymentId) throws Exception {
