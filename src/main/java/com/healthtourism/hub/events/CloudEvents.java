@@ -31,22 +31,15 @@ public class CloudEvents {
         this.json = json;
     }
 
-    /** Whether a mapping produced an event at all; a mapping yields nothing for an input that is no business event. */
-    public boolean yieldsEvent(String mappingOutput) {
-        return mappingOutput != null && !mappingOutput.isBlank() && !"null".equals(mappingOutput.strip());
-    }
-
-    /** The same for a mapping's output as a JSON tree (the relay's): nothing, or a JSON null, is no event. */
+    /**
+     * Whether a mapping produced an event at all (its output as a JSON tree): a mapping yields nothing, or a JSON null,
+     * for an input that is no business event.
+     */
     public boolean yieldsEvent(JsonNode mappingOutput) {
         return mappingOutput != null && !mappingOutput.isNull() && !mappingOutput.isMissingNode();
     }
 
     /** @throws MappingFailure if the output is not an object with a hub event type and a subject */
-    public OutgoingEvent build(EventOrigin origin, String mappingOutput) {
-        return build(origin, parse(mappingOutput));
-    }
-
-    /** The same for a mapping's output as a JSON tree (the relay's, read by no parser a second time). */
     public OutgoingEvent build(EventOrigin origin, JsonNode mapped) {
         if (mapped == null || !mapped.isObject()) {
             throw new MappingFailure("mapping output is not a JSON object");
@@ -93,14 +86,6 @@ public class CloudEvents {
             return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
         } catch (JsonProcessingException e) {
             return Optional.empty();
-        }
-    }
-
-    private JsonNode parse(String mappingOutput) {
-        try {
-            return json.readTree(mappingOutput);
-        } catch (JsonProcessingException e) {
-            throw new MappingFailure("mapping output is not JSON");
         }
     }
 
