@@ -10,11 +10,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code backoffInitial}, doubling per attempt up to {@code backoffMax}. Every {@code vacuum.period} the hub vacuums
  * the outbox past {@code vacuum.threshold} dead rows, or analyses it past that many changed ({@link OutboxVacuum}).
  * An event longer than {@code maxEventBytes} (UTF-8) is not sent: Kafka would refuse it for good, and retrying it
- * would hold back its tenant's later events for ever; it is parked like a failed mapping.
+ * would hold back its tenant's later events for ever; it is parked like a failed mapping. While the webhook intake is
+ * at full load the relay claims one batch per tenant per poll, for at most {@code yieldMax} after it was last caught
+ * up ({@link YieldToIntake}).
  */
 @ConfigurationProperties("hub.outbox")
 public record OutboxProperties(int batchSize, int maxTenants, Duration lease, Duration backoffInitial, Duration backoffMax,
-                               int maxEventBytes, Vacuum vacuum) {
+                               int maxEventBytes, Duration yieldMax, Vacuum vacuum) {
 
     /** When the hub vacuums or analyses the outbox itself. */
     public record Vacuum(Duration period, long threshold) {

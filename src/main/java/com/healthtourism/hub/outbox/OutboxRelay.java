@@ -33,6 +33,7 @@ import com.healthtourism.hub.events.EventMappings;
 import com.healthtourism.hub.events.MappingFailure;
 import com.healthtourism.hub.events.OutgoingEvent;
 import com.healthtourism.hub.tenancy.TenantTransactions;
+import com.healthtourism.hub.webhooks.DurableInbox;
 import com.healthtourism.hub.webhooks.InboundMessageSearch;
 import com.healthtourism.hub.webhooks.InboundMessages;
 import com.healthtourism.hub.webhooks.Payloads;
@@ -59,10 +60,13 @@ public class OutboxRelay {
     // up to the first one not due (leased by a relay still at work, or held back after a failed publish) are claimed.
     // So a claim costs the same whatever the backlog behind it. One claimer per tenant holds the advisory lock, so no
     // other claimer waits on these rows. The message row is only read: its attempts are counted when the claim ends
-    // (settled or postponed), so a claim writes no new version of it (with its five indexes).
+    // (settled or postponed), so a claim writes no new version of it (with its five indexes). Due by the statement's
+    // time, not the transaction's (now()): a row the intake committed after this transaction began, in a transaction
+    // that began later, has an available_at after now() and would end the claim short of a full batch, as if the
+    // relay had caught up with a backlog behind it (see YieldToIntake).
     static final String CLAIM = """
             WITH head AS (
-                SELECT id, bool_and(available_at <= now()) OVER (ORDER BY id) AS due
+                SELECT id, bool_and(available_at <= statement_timestamp()) OVER (ORDER BY id) AS due
                 FROM outbox WHERE tenant_id = ? ORDER BY id LIMIT ?
             ), claimed AS (
                 UPDATE outbox o SET available_at = now() + make_interval(secs => ?), attempts = o.attempts + 1
@@ -89,11 +93,18 @@ public class OutboxRelay {
     private final CloudEvents cloudEvents;
     private final Payloads payloads;
     private final ObjectMapper json;
+    private final DurableInbox inbox;
+    private final YieldToIntake yieldToIntake;
 
     public OutboxRelay(TenantTransactions transactions, FieldCipher cipher, OutboxProperties properties, MeterRegistry meters,
                        InboundMessageSearch messages, EventMappings mappings, CloudEvents cloudEvents, Payloads payloads,
-                       ObjectMapper json) {
+                       ObjectMapper json, DurableInbox inbox) {
         this.transactions = transactions;
+        this.inbox = inbox;
+        this.yieldToIntake = new YieldToIntake(properties.yieldMax(), System::nanoTime,
+                Counter.builder("hub.outbox.yields")
+                        .description("polls after which the relay left its backlog to the next poll: the intake was at full load")
+                        .register(meters));
         this.payloads = payloads;
         this.json = json;
         this.mappings = mappings;
@@ -119,6 +130,14 @@ public class OutboxRelay {
         }
         // nothing claimed (every due tenant held back) is never "full": the relay waits for the timer
         return new OutboxBatch(List.copyOf(batches), limitReached && !batches.isEmpty());
+    }
+
+    /**
+     * Whether to claim again at once after this claim: when it was full (more is due), unless the webhook intake is at
+     * full load, in which case the rest waits for the next poll, for a bounded time ({@link YieldToIntake}).
+     */
+    public boolean more(@Body OutboxBatch batch) {
+        return yieldToIntake.claimAgain(batch.full(), batch.full() && inbox.atFullLoad());
     }
 
     private List<OutboxEntry> claim(UUID tenant) {

@@ -61,6 +61,8 @@ public class DurableInbox implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DurableInbox.class);
     private static final long STORE_TIMEOUT_SECONDS = 30;
+    /** How long after a writer last took a full group the intake counts as at full load ({@link #atFullLoad}). */
+    private static final long FULL_LOAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     // package-private for GroupCommitOrderTest
     static final String INSERT = """
@@ -107,6 +109,8 @@ public class DurableInbox implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private volatile boolean running;
     private volatile boolean broken;
+    /** When a writer last took a full group ({@link System#nanoTime}); at first as long ago as counts for nothing. */
+    private volatile long fullGroupAt = System.nanoTime() - FULL_LOAD_NANOS;
 
     public DurableInbox(TenantTransactions transactions, FieldCipher cipher, ObjectMapper json,
                         WebhookProperties properties, Deduplication deduplication, MeterRegistry meters,
@@ -168,6 +172,15 @@ public class DurableInbox implements SmartLifecycle {
         }
     }
 
+    /**
+     * Whether deliveries arrive faster than the writers commit them: a writer took a full group (max-batch) within the
+     * last second, so more than one commit's worth were waiting. Work that can wait (the outbox relay) gives way to the
+     * partners waiting for their answers then.
+     */
+    public boolean atFullLoad() {
+        return System.nanoTime() - fullGroupAt < FULL_LOAD_NANOS;
+    }
+
     /** The first writer: commits whatever waits; after the web server stopped, until nothing does. */
     private void writeLoop() {
         var batch = new ArrayList<Pending>(properties.maxBatch());
@@ -210,6 +223,9 @@ public class DurableInbox implements SmartLifecycle {
             waiting.drainTo(batch, properties.maxBatch() - batch.size());
             if (batch.isEmpty()) {
                 return;
+            }
+            if (batch.size() >= properties.maxBatch()) {
+                fullGroupAt = System.nanoTime();
             }
             groups.record(batch.size());
             write(batch);

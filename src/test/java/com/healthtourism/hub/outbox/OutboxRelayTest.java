@@ -10,10 +10,13 @@ import static com.healthtourism.hub.outbox.OutboxFixtures.storeMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 
 import com.healthtourism.hub.approvals.OpsClient;
 import com.healthtourism.hub.crypto.FieldCipher;
@@ -60,6 +64,9 @@ class OutboxRelayTest {
 
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
+
+    @Autowired
+    Environment environment;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -222,6 +229,63 @@ class OutboxRelayTest {
         } finally {
             camel.getRouteController().resumeRoute("outbox-relay");
         }
+    }
+
+    @Test
+    void aRowCommittedAfterTheClaimingTransactionBeganIsDueToItsClaim() throws Exception {
+        var tenant = createTenant(http);
+        camel.getRouteController().suspendRoute("outbox-relay");
+        try (var db = DriverManager.getConnection(environment.getRequiredProperty("spring.flyway.url"),
+                environment.getRequiredProperty("spring.flyway.user"), environment.getProperty("spring.flyway.password", ""))) {
+            db.setAutoCommit(false);
+            try {
+                // the claiming transaction's time (now()) is fixed by its first statement
+                db.createStatement().execute("SELECT now()");
+                var later = CompletableFuture.supplyAsync(() -> storeMessage(transactions, cipher, tenant, "stripe",
+                        "payment_intent.succeeded", sample("stripe/payment_intent.succeeded"))).get(10, TimeUnit.SECONDS);
+
+                var claimed = new ArrayList<UUID>();
+                try (var claim = db.prepareStatement(OutboxRelay.CLAIM)) {
+                    claim.setObject(1, tenant);
+                    claim.setInt(2, 100);
+                    claim.setDouble(3, 60);
+                    claim.setObject(4, tenant);
+                    try (var rows = claim.executeQuery()) {
+                        while (rows.next()) {
+                            claimed.add(rows.getObject("message_id", UUID.class));
+                        }
+                    }
+                }
+
+                assertThat(claimed).as("a full batch is not cut short by the intake's latest commit").containsExactly(later);
+            } finally {
+                db.rollback();
+            }
+        } finally {
+            camel.getRouteController().resumeRoute("outbox-relay");
+        }
+    }
+
+    @Test
+    void theRelayRunsOneRoundAtATimeThoughKafkasAnswersComeOnAnotherThread() throws Exception {
+        var tenant = createTenant(http);
+        var bodies = new String[1_500];
+        java.util.Arrays.fill(bodies, sample("stripe/payment_intent.succeeded"));
+        storedInOneClaim(tenant, bodies);
+
+        // each round's publications end on the Kafka producer's thread; a next poll must not start a round beside it
+        int most = 0;
+        var deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (queued(tenant) > 0 && System.nanoTime() < deadline) {
+            most = Math.max(most, camel.getInflightRepository().size("outbox-relay"));
+            Thread.sleep(2);
+        }
+        assertThat(queued(tenant)).as("the backlog drained").isZero();
+        assertThat(most).as("relay rounds in flight at once").isEqualTo(1);
+    }
+
+    private long queued(UUID tenant) {
+        return transactions.inTenant(tenant, db -> db.sql("SELECT count(*) FROM outbox").query(Long.class).single());
     }
 
     private UUID storedIdOf(UUID tenant) {

@@ -121,7 +121,8 @@ class OutboxVacuumTest {
             // them: the hub's next one, which the rows still call for, does)
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 var plan = claimPlan();
-                assertThat(plan).as("the claim's plan").doesNotContain("Bitmap Heap Scan");
+                // (a tenant with no messages may have them looked up by a bitmap scan: that reads none)
+                assertThat(bitmapScansOfTheOutbox(plan)).as("the claim's plan: %s", plan).isZero();
                 assertThat(mostRowsOfAStep(plan)).as("rows of the claim's busiest step: %s", plan)
                         .isLessThanOrEqualTo(properties.batchSize() + 1);
             });
@@ -144,6 +145,13 @@ class OutboxVacuumTest {
     private static long mostRowsOfAStep(String plan) throws Exception {
         return new ObjectMapper().readTree(plan).findValues("Actual Rows").stream().mapToLong(JsonNode::asLong).max()
                 .orElseThrow();
+    }
+
+    private static long bitmapScansOfTheOutbox(String plan) throws Exception {
+        return new ObjectMapper().readTree(plan).findParents("Node Type").stream()
+                .filter(step -> step.get("Node Type").asText().equals("Bitmap Heap Scan"))
+                .filter(step -> step.path("Relation Name").asText().equals("outbox"))
+                .count();
     }
 
     private static long pagesRead(String plan) throws Exception {

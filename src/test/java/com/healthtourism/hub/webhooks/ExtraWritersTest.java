@@ -134,8 +134,35 @@ class ExtraWritersTest {
     }
 
     private static WebhookProperties properties(int writers) {
+        return properties(writers, 64);
+    }
+
+    private static WebhookProperties properties(int writers, int maxBatch) {
         return new WebhookProperties(DataSize.ofMegabytes(1), 100, 10, Duration.ofHours(1),
-                Duration.ofSeconds(5), writers, EXTRA_AT, 64, Duration.ofMillis(250), Duration.ofMillis(50));
+                Duration.ofSeconds(5), writers, EXTRA_AT, maxBatch, Duration.ofMillis(250), Duration.ofMillis(50));
+    }
+
+    @Test
+    void aFullGroupTellsThatTheIntakeIsAtFullLoadForASecond() throws Exception {
+        inbox.stop();
+        inbox = new DurableInbox(transactions, cipher, json, properties(1, 3), deduplication, meters, event -> { });
+        inbox.start();
+        var held = holdTheFirstWriter();
+        var pile = deliver("pile-", 5);
+        Thread.sleep(500);
+        assertThat(inbox.atFullLoad()).as("the writer's group so far: the held delivery alone").isFalse();
+
+        release.countDown();
+        CompletableFuture.allOf(pile.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        held.get(10, TimeUnit.SECONDS);
+        var committed = System.nanoTime();
+
+        assertThat(inbox.atFullLoad()).as("five waited for a writer that takes three a commit").isTrue();
+        while (inbox.atFullLoad() && System.nanoTime() - committed < TimeUnit.SECONDS.toNanos(5)) {
+            Thread.sleep(50);
+        }
+        assertThat(inbox.atFullLoad()).as("a second after the last full group").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - committed)).isGreaterThan(Duration.ofMillis(800));
     }
 
     @Test
