@@ -137,7 +137,7 @@ public class OutboxRelay {
      * full load, in which case the rest waits for the next poll, for a bounded time ({@link YieldToIntake}).
      */
     public boolean more(@Body OutboxBatch batch) {
-        return yieldToIntake.claimAgain(batch.full(), batch.full() && inbox.atFullLoad());
+        return yieldToIntake.claimAgain(batch.full(), inbox.atFullLoad());
     }
 
     private List<OutboxEntry> claim(UUID tenant) {

@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -270,7 +271,8 @@ class OutboxRelayTest {
     void theRelayRunsOneRoundAtATimeThoughKafkasAnswersComeOnAnotherThread() throws Exception {
         var tenant = createTenant(http);
         var bodies = new String[1_500];
-        java.util.Arrays.fill(bodies, sample("stripe/payment_intent.succeeded"));
+        Arrays.fill(bodies, sample("stripe/payment_intent.succeeded"));
+        // stored while the relay is suspended: fifteen claims' worth, waiting when it resumes
         storedInOneClaim(tenant, bodies);
 
         // each round's publications end on the Kafka producer's thread; a next poll must not start a round beside it
